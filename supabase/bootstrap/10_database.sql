@@ -1,7 +1,12 @@
 -- Embedded Supabase bootstrap, part 2: the `postgres` database's ownership, extensions, publication and
 -- Supabase's default privileges. Runs as supabase_admin, idempotent.
 
-alter database postgres owner to postgres;
+-- The database is `postgres` on the stack; tests bootstrap scratch databases too, hence current_database().
+do $$
+begin
+  execute format('alter database %I owner to postgres', current_database());
+end
+$$;
 
 create schema if not exists extensions;
 grant usage on schema extensions to postgres, anon, authenticated, service_role;

@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * A fingerprint of a running process, so a pid recorded by an earlier run is only acted upon if it still
+ * names the same process (pids get reused).
+ */
+export interface ProcessIdentity {
+  readonly pid: number;
+  /** Start time in clock ticks since boot (Linux) or the `ps` start-time string elsewhere. */
+  readonly startTime: string;
+  readonly command: string;
+}
+
+/** Reads the identity of a live process, or null if there is none with that pid. */
+export function readProcessIdentity(pid: number): ProcessIdentity | null {
+  if (process.platform === 'linux') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name in parentheses may itself contain spaces or parentheses: split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const startTime = fields[19] ?? '';
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      return { pid, startTime, command };
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'lstart=,command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    if (!out) return null;
+    return { pid, startTime: out.slice(0, 24).trim(), command: out.slice(24).trim() };
+  } catch {
+    return null;
+  }
+}
+
+/** True when `pid` is alive and is the very process described by `recorded`. */
+export function isSameProcess(recorded: ProcessIdentity): boolean {
+  const now = readProcessIdentity(recorded.pid);
+  return now !== null && now.startTime === recorded.startTime;
+}

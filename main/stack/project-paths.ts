@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository (or unpacked app) root: the folder that holds supabase/ and resources/. */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** supabase/ with config.toml, bootstrap/, migrations/ and seed.sql. */
+export const SUPABASE_DIR = path.join(PROJECT_ROOT, 'supabase');
+
+/** The CLI entry point, used to launch a detached supervisor. */
+export const CLI_ENTRY = path.join(PROJECT_ROOT, 'bin', 'flow-desktop.js');

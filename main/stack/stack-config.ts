@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { parse } from 'smol-toml';
+
+import { dataDirLayout, type DataDirLayout, defaultDataDir } from './data-dir.js';
+import { SUPABASE_DIR } from './project-paths.js';
+
+/** The ports of the stack, named as in supabase/config.toml. */
+export interface StackPorts {
+  readonly api: number;
+  readonly db: number;
+  readonly studio: number;
+  readonly inbucket: number;
+}
+
+/** Everything that identifies one stack: where its data lives, its ports, its SQL. */
+export interface StackConfig {
+  readonly layout: DataDirLayout;
+  readonly ports: StackPorts;
+  readonly supabaseDir: string;
+}
+
+/** Options a user can pass (CLI flags); unset ones fall back to environment, then config.toml. */
+export interface StackOptions {
+  readonly dataDir?: string;
+  readonly ports?: Partial<StackPorts>;
+  readonly supabaseDir?: string;
+}
+
+const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
+  api: 'FLOW_DESKTOP_API_PORT',
+  db: 'FLOW_DESKTOP_DB_PORT',
+  studio: 'FLOW_DESKTOP_UI_PORT',
+  inbucket: 'FLOW_DESKTOP_MAILBOX_PORT',
+};
+
+const FALLBACK_PORTS: StackPorts = { api: 5431, db: 5432, studio: 5433, inbucket: 5434 };
+
+/** Resolves the stack configuration: flags, then FLOW_DESKTOP_* environment, then supabase/config.toml. */
+export function resolveStackConfig(options: StackOptions = {}, env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const supabaseDir = options.supabaseDir ?? SUPABASE_DIR;
+  const fromToml = readConfigTomlPorts(path.join(supabaseDir, 'config.toml'));
+  const port = (key: keyof StackPorts): number => {
+    const flag = options.ports?.[key];
+    if (flag !== undefined) return checkPort(flag, `--${key === 'studio' ? 'ui' : key === 'inbucket' ? 'mailbox' : key}-port`);
+    const envValue = env[PORT_ENV[key]];
+    if (envValue) return checkPort(Number(envValue), PORT_ENV[key]);
+    return fromToml[key] ?? FALLBACK_PORTS[key];
+  };
+  return {
+    layout: dataDirLayout(options.dataDir ?? defaultDataDir(env)),
+    ports: { api: port('api'), db: port('db'), studio: port('studio'), inbucket: port('inbucket') },
+    supabaseDir,
+  };
+}
+
+/** Reads `[api] port`, `[db] port`, `[studio] port` and `[inbucket] port` from a Supabase CLI config. */
+export function readConfigTomlPorts(file: string): Partial<StackPorts> {
+  if (!existsSync(file)) return {};
+  const doc = parse(readFileSync(file, 'utf8'));
+  const section = (name: string): number | undefined => {
+    const value = (doc[name] as { port?: unknown } | undefined)?.port;
+    return typeof value === 'number' ? checkPort(value, `[${name}] port in ${file}`) : undefined;
+  };
+  const result: { -readonly [K in keyof StackPorts]?: number } = {};
+  const api = section('api');
+  const db = section('db');
+  const studio = section('studio');
+  const inbucket = section('inbucket');
+  if (api !== undefined) result.api = api;
+  if (db !== undefined) result.db = db;
+  if (studio !== undefined) result.studio = studio;
+  if (inbucket !== undefined) result.inbucket = inbucket;
+  return result;
+}
+
+function checkPort(value: number, source: string): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${source} must be a port number between 1 and 65535, not "${value}"`);
+  }
+  return value;
+}

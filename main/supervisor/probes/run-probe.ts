@@ -1,0 +1,85 @@
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+
+import pg from 'pg';
+
+import type { ProbeCheck, ProbeResult } from './probe.js';
+
+/** Runs one probe with a timeout; never throws. */
+export async function runProbe(check: ProbeCheck, timeoutMs: number): Promise<ProbeResult> {
+  try {
+    switch (check.kind) {
+      case 'tcp':
+        await tcpProbe(check.host, check.port, timeoutMs);
+        break;
+      case 'http':
+        await httpProbe(check.url, timeoutMs, check.expectStatus);
+        break;
+      case 'sql':
+        await sqlProbe(check.connectionString, check.query ?? 'select 1', timeoutMs);
+        break;
+      case 'command':
+        await commandProbe(check.file, check.args, timeoutMs);
+        break;
+    }
+    return { ok: true };
+  } catch (error: unknown) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no TCP answer on ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.end();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+async function httpProbe(
+  url: string,
+  timeoutMs: number,
+  expectStatus: ((status: number) => boolean) | undefined,
+): Promise<void> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  await response.body?.cancel();
+  const ok = expectStatus ? expectStatus(response.status) : response.status < 500;
+  if (!ok) throw new Error(`${url} answered HTTP ${response.status}`);
+}
+
+async function sqlProbe(connectionString: string, query: string, timeoutMs: number): Promise<void> {
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    application_name: 'flow-desktop-probe',
+  });
+  // A failing connection also emits 'error'; without a listener that would crash the process.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(query);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function commandProbe(file: string, args: readonly string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(file, [...args], { timeout: timeoutMs }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(stderr.trim() || error.message));
+      else resolve();
+    });
+  });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// Integration tests start real Postgres clusters and CLI processes; two at a time suits a 2-core machine.
+export default defineConfig({
+  test: {
+    include: ['main/**/*.test.ts', 'agent/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'test/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
