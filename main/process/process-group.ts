@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import type { ProcessCommand } from '../supervisor/service-spec.js';
 
@@ -32,13 +33,25 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** Whether a process with this pid exists (it may belong to another user). */
+/** Whether a process with this pid exists (it may belong to another user) and is not a zombie. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error: unknown) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // An exited process stays a zombie until its parent reaps it; for a detached supervisor that parent is
+  // init, which may take a while. A zombie holds nothing any more, so it counts as gone.
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 
@@ -67,7 +80,11 @@ export async function waitUntil(check: () => boolean, timeoutMs: number, stepMs 
  * Stops a process group we are not (or no longer) the parent of: `signal`, then SIGKILL after `timeoutMs`.
  * Used for orphans of a crashed supervisor. Returns true once nothing of the group is left.
  */
-export async function terminateGroup(pgid: number, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
+export async function terminateGroup(
+  pgid: number,
+  signal: NodeJS.Signals,
+  timeoutMs: number,
+): Promise<boolean> {
   if (!isGroupAlive(pgid)) return true;
   signalGroup(pgid, signal);
   if (await waitUntil(() => isGroupAlive(pgid), timeoutMs)) return true;

@@ -27,7 +27,9 @@ export function readProcessIdentity(pid: number): ProcessIdentity | null {
     }
   }
   try {
-    const out = execFileSync('ps', ['-o', 'lstart=,command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const out = execFileSync('ps', ['-o', 'lstart=,command=', '-p', String(pid)], {
+      encoding: 'utf8',
+    }).trim();
     if (!out) return null;
     return { pid, startTime: out.slice(0, 24).trim(), command: out.slice(24).trim() };
   } catch {

@@ -12,6 +12,8 @@ export interface DataDirLayout {
   readonly controlFile: string;
   readonly processesFile: string;
   readonly secretsFile: string;
+  /** Durable facts of this stack (the ports it last ran with). */
+  readonly stackFile: string;
   readonly supervisorLog: string;
 }
 
@@ -39,6 +41,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     controlFile: path.join(run, 'control.json'),
     processesFile: path.join(run, 'processes.json'),
     secretsFile: path.join(abs, 'secrets.json'),
+    stackFile: path.join(abs, 'stack.json'),
     supervisorLog: path.join(logs, 'supervisor.log'),
   };
 }

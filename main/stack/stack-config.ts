@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { parse } from 'smol-toml';
@@ -37,19 +37,29 @@ const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
 
 const FALLBACK_PORTS: StackPorts = { api: 5431, db: 5432, studio: 5433, inbucket: 5434 };
 
-/** Resolves the stack configuration: flags, then FLOW_DESKTOP_* environment, then supabase/config.toml. */
-export function resolveStackConfig(options: StackOptions = {}, env: NodeJS.ProcessEnv = process.env): StackConfig {
+/**
+ * Resolves the stack configuration. Ports come from flags, then FLOW_DESKTOP_* environment, then the ports
+ * this data directory last ran with (sticky, so later commands find the stack without repeating flags),
+ * then supabase/config.toml.
+ */
+export function resolveStackConfig(
+  options: StackOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): StackConfig {
   const supabaseDir = options.supabaseDir ?? SUPABASE_DIR;
+  const layout = dataDirLayout(options.dataDir ?? defaultDataDir(env));
   const fromToml = readConfigTomlPorts(path.join(supabaseDir, 'config.toml'));
+  const lastUsed = readLastUsedPorts(layout.stackFile);
   const port = (key: keyof StackPorts): number => {
     const flag = options.ports?.[key];
-    if (flag !== undefined) return checkPort(flag, `--${key === 'studio' ? 'ui' : key === 'inbucket' ? 'mailbox' : key}-port`);
+    if (flag !== undefined)
+      return checkPort(flag, `--${key === 'studio' ? 'ui' : key === 'inbucket' ? 'mailbox' : key}-port`);
     const envValue = env[PORT_ENV[key]];
     if (envValue) return checkPort(Number(envValue), PORT_ENV[key]);
-    return fromToml[key] ?? FALLBACK_PORTS[key];
+    return lastUsed[key] ?? fromToml[key] ?? FALLBACK_PORTS[key];
   };
   return {
-    layout: dataDirLayout(options.dataDir ?? defaultDataDir(env)),
+    layout,
     ports: { api: port('api'), db: port('db'), studio: port('studio'), inbucket: port('inbucket') },
     supabaseDir,
   };
@@ -73,6 +83,22 @@ export function readConfigTomlPorts(file: string): Partial<StackPorts> {
   if (studio !== undefined) result.studio = studio;
   if (inbucket !== undefined) result.inbucket = inbucket;
   return result;
+}
+
+/** Remembers the ports a data directory runs with. */
+export function saveLastUsedPorts(file: string, ports: StackPorts): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ ports }, null, 2));
+}
+
+function readLastUsedPorts(file: string): Partial<StackPorts> {
+  if (!existsSync(file)) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { ports?: Partial<StackPorts> };
+    return parsed.ports ?? {};
+  } catch {
+    return {};
+  }
 }
 
 function checkPort(value: number, source: string): number {

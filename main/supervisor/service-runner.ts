@@ -127,7 +127,11 @@ export class ServiceRunner {
       const pid = child.pid;
       signalGroup(pid, this.spec.stop.signal);
       const killTimer = setTimeout(() => {
-        this.env.log(this.spec.name, 'supervisor', `did not stop within ${this.spec.stop.timeoutMs} ms; killing it`);
+        this.env.log(
+          this.spec.name,
+          'supervisor',
+          `did not stop within ${this.spec.stop.timeoutMs} ms; killing it`,
+        );
         signalGroup(pid, 'SIGKILL');
       }, this.spec.stop.timeoutMs);
       await this.waitForExit();
@@ -183,7 +187,8 @@ export class ServiceRunner {
           }
         },
         (error: unknown) => {
-          if (generation === this.generation && this.current === 'starting') this.crashed(errorMessage(error));
+          if (generation === this.generation && this.current === 'starting')
+            this.crashed(errorMessage(error));
         },
       );
       return;
@@ -374,7 +379,14 @@ export class ServiceRunner {
     const from = this.current;
     if (from === to || !canTransition(from, to)) return;
     this.current = to;
-    this.env.emit({ type: 'service-state', at: new Date().toISOString(), service: this.spec.name, from, to, reason });
+    this.env.emit({
+      type: 'service-state',
+      at: new Date().toISOString(),
+      service: this.spec.name,
+      from,
+      to,
+      reason,
+    });
     for (const listener of [...this.listeners]) listener(to);
   }
 }

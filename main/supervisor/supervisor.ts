@@ -31,9 +31,7 @@ export class Supervisor {
     validateSpecs(specs);
     this.order = dependencyOrder(specs);
     this.emitter.setMaxListeners(100);
-    this.logs = new LogStore(logDir, (line: LogLine) =>
-      this.emit({ type: 'log', at: line.at, line }),
-    );
+    this.logs = new LogStore(logDir, (line: LogLine) => this.emit({ type: 'log', at: line.at, line }));
     for (const spec of this.order) {
       this.runners.set(
         spec.name,
@@ -100,7 +98,10 @@ export class Supervisor {
 
   /** Stops every service, dependents before what they depend on. */
   async stopAll(reason = 'stack stopping'): Promise<void> {
-    await this.stopSome(this.order.map((s) => s.name), reason);
+    await this.stopSome(
+      this.order.map((s) => s.name),
+      reason,
+    );
   }
 
   /** Stops the named services, each after its (named) dependents. */
@@ -190,7 +191,9 @@ export class Supervisor {
       name,
       settled === 'failed' ? 'failed' : 'done',
       begun,
-      settled === 'failed' ? `${name} failed: ${info.lastError?.message ?? 'unknown error'}` : `${name} ${settled}`,
+      settled === 'failed'
+        ? `${name} failed: ${info.lastError?.message ?? 'unknown error'}`
+        : `${name} ${settled}`,
     );
     return settled;
   }

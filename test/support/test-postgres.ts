@@ -41,16 +41,32 @@ export async function startTestCluster(supabaseDir = SUPABASE_DIR): Promise<Test
   const port = await freePort();
   const user = postgresUser();
   const binaries = user
-    ? reachableBinaries(findPostgresBinaries(), user.uid, user.gid, path.join(os.tmpdir(), 'flow-desktop-cache'))
+    ? reachableBinaries(
+        findPostgresBinaries(),
+        user.uid,
+        user.gid,
+        path.join(os.tmpdir(), 'flow-desktop-cache'),
+      )
     : findPostgresBinaries();
   const supervisor = new Supervisor(
-    [postgresService({ pgdata: path.join(root, 'postgres'), port, binaries, user, superuserPassword: SUPERUSER_PASSWORD })],
+    [
+      postgresService({
+        pgdata: path.join(root, 'postgres'),
+        port,
+        binaries,
+        user,
+        superuserPassword: SUPERUSER_PASSWORD,
+      }),
+    ],
     path.join(root, 'logs'),
     new ProcessRegistry(path.join(root, 'run', 'processes.json')),
   );
   const outcome = await supervisor.startAll();
   if (!outcome.ok) {
-    const tail = supervisor.logs.tail('postgres', 20).map((l) => l.text).join('\n');
+    const tail = supervisor.logs
+      .tail('postgres', 20)
+      .map((l) => l.text)
+      .join('\n');
     await supervisor.stopAll();
     throw new Error(`test Postgres did not start:\n${tail}`);
   }
@@ -83,7 +99,10 @@ export async function startTestCluster(supabaseDir = SUPABASE_DIR): Promise<Test
         name,
         url: urls.owner,
         adminUrl: urls.admin,
-        drop: () => withClient(maintenance, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+        drop: () =>
+          withClient(maintenance, (c) => c.query(`drop database if exists ${name} with (force)`)).then(
+            () => undefined,
+          ),
       };
     },
     async stop() {

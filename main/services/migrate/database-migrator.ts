@@ -67,7 +67,9 @@ export async function migrateDatabase(
     const owner = await connect(urls.owner);
     try {
       const applied =
-        steps.migrations === false ? [] : await applyMigrations(owner, path.join(supabaseDir, 'migrations'), log);
+        steps.migrations === false
+          ? []
+          : await applyMigrations(owner, path.join(supabaseDir, 'migrations'), log);
       const seeded =
         steps.migrations === false || steps.seed === false
           ? false
@@ -95,12 +97,18 @@ export async function recreateDatabase(urls: DatabaseUrls, log: (text: string) =
   }
 }
 
-async function ensureDatabaseExists(maintenanceUrl: string, database: string, log: (text: string) => void): Promise<void> {
+async function ensureDatabaseExists(
+  maintenanceUrl: string,
+  database: string,
+  log: (text: string) => void,
+): Promise<void> {
   const client = await connect(maintenanceUrl);
   try {
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (rowCount === 0) {
-      await client.query(`create database ${client.escapeIdentifier(database)} template template0 encoding 'UTF8'`);
+      await client.query(
+        `create database ${client.escapeIdentifier(database)} template template0 encoding 'UTF8'`,
+      );
       log(`database "${database}" was missing; created it`);
     }
   } finally {
@@ -112,9 +120,11 @@ async function applyBootstrap(admin: pg.Client, dir: string, log: (text: string)
   const files = listSqlFiles(dir);
   if (files.length === 0) throw new Error(`no bootstrap SQL in ${dir}`);
   const sum = checksum(files.map((f) => f.checksum).join('\n'));
-  const { rows } = await admin.query<{ checksum: string }>(
-    `select checksum from flow_desktop.applied where kind = 'bootstrap' and name = 'embedded'`,
-  ).catch(() => ({ rows: [] as { checksum: string }[] }));
+  const { rows } = await admin
+    .query<{ checksum: string }>(
+      `select checksum from flow_desktop.applied where kind = 'bootstrap' and name = 'embedded'`,
+    )
+    .catch(() => ({ rows: [] as { checksum: string }[] }));
   if (rows[0]?.checksum === sum) return false;
   const started = Date.now();
   await inTransaction(admin, async () => {
@@ -146,7 +156,11 @@ const BOOKKEEPING_SQL = `
   grant select, insert, update on flow_desktop.applied to postgres;
 `;
 
-async function applyMigrations(owner: pg.Client, dir: string, log: (text: string) => void): Promise<string[]> {
+async function applyMigrations(
+  owner: pg.Client,
+  dir: string,
+  log: (text: string) => void,
+): Promise<string[]> {
   const { files, skipped } = listMigrations(dir);
   for (const name of skipped) log(`skipping ${name}: migration files are named <version>_<name>.sql`);
   await owner.query(`

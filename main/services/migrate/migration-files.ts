@@ -45,7 +45,8 @@ export function listMigrations(dir: string): { files: SqlFile[]; skipped: string
   const seen = new Map<string, string>();
   for (const f of files) {
     const other = seen.get(f.version);
-    if (other) throw new Error(`migrations ${other} and ${f.fileName} share version ${f.version}; rename one`);
+    if (other)
+      throw new Error(`migrations ${other} and ${f.fileName} share version ${f.version}; rename one`);
     seen.set(f.version, f.fileName);
   }
   return { files, skipped };

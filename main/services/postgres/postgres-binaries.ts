@@ -20,7 +20,9 @@ export function findPostgresBinaries(): PostgresBinaries {
     // The package exports only its entry (dist/index.js); its root is two levels up.
     entry = require.resolve(pkg);
   } catch {
-    throw new Error(`no Postgres binaries for ${process.platform}-${process.arch}: run \`npm ci\` (package ${pkg})`);
+    throw new Error(
+      `no Postgres binaries for ${process.platform}-${process.arch}: run \`npm ci\` (package ${pkg})`,
+    );
   }
   const root = path.resolve(path.dirname(entry), '..');
   const pkgJson = path.join(root, 'package.json');
@@ -47,7 +49,12 @@ function binariesIn(nativeDir: string, version: string): PostgresBinaries {
  * When the binaries sit somewhere the unprivileged Postgres user cannot reach (say, a checkout under
  * /root), copies them once to a shared cache it can read and returns that copy.
  */
-export function reachableBinaries(binaries: PostgresBinaries, uid: number, gid: number, cacheRoot: string): PostgresBinaries {
+export function reachableBinaries(
+  binaries: PostgresBinaries,
+  uid: number,
+  gid: number,
+  cacheRoot: string,
+): PostgresBinaries {
   if (canTraverse(binaries.postgres, uid, gid)) return binaries;
   const nativeDir = path.dirname(binaries.binDir);
   const target = path.join(cacheRoot, `postgres-${binaries.version}-${process.platform}-${process.arch}`);

@@ -49,8 +49,10 @@ export async function ensureCluster(
     await execFileAsync(
       binaries.initdb,
       [
-        '-D', scratch,
-        '-U', SUPERUSER,
+        '-D',
+        scratch,
+        '-U',
+        SUPERUSER,
         `--pwfile=${pwfile}`,
         '--auth=scram-sha-256',
         '--encoding=UTF8',
@@ -85,7 +87,8 @@ export async function clearStalePostmaster(pgdata: string, log: (text: string) =
   if (identity && identity.command.includes('postgres') && identity.command.includes(pgdata)) {
     log(`a Postgres from an earlier run (pid ${pid}) still runs on this data directory; stopping it`);
     const stopped = await terminateGroup(pid, 'SIGINT', 10_000);
-    if (!stopped && isSameProcess(identity)) throw new Error(`could not stop the leftover Postgres (pid ${pid})`);
+    if (!stopped && isSameProcess(identity))
+      throw new Error(`could not stop the leftover Postgres (pid ${pid})`);
   } else {
     log(`removing a stale postmaster.pid (pid ${pid} is not running Postgres on this data directory)`);
   }

@@ -37,14 +37,20 @@ export function postgresService(options: PostgresServiceOptions): ServiceSpec {
         Promise.resolve({
           file: binaries.postgres,
           args: [
-            '-D', pgdata,
-            '-p', String(port),
-            '-c', 'listen_addresses=127.0.0.1',
+            '-D',
+            pgdata,
+            '-p',
+            String(port),
+            '-c',
+            'listen_addresses=127.0.0.1',
             // TCP only: no socket files to go stale, nothing to clean up in /tmp or /var/run.
-            '-c', 'unix_socket_directories=',
+            '-c',
+            'unix_socket_directories=',
             // Logical decoding for the supabase_realtime publication, as on Supabase.
-            '-c', 'wal_level=logical',
-            '-c', 'max_connections=200',
+            '-c',
+            'wal_level=logical',
+            '-c',
+            'max_connections=200',
           ],
           env: { LC_ALL: 'C.UTF-8' },
           ...(user ? { uid: user.uid, gid: user.gid } : {}),

@@ -15,12 +15,18 @@ export function postgresUser(): PostgresUser | null {
   const existing = lookup();
   if (existing) return existing;
   try {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER_NAME], {
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER_NAME],
+      {
+        stdio: 'pipe',
+      },
+    );
   } catch (error: unknown) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`running as root, and could not create the unprivileged "${USER_NAME}" user Postgres needs: ${stderr ?? String(error)}`);
+    throw new Error(
+      `running as root, and could not create the unprivileged "${USER_NAME}" user Postgres needs: ${stderr ?? String(error)}`,
+    );
   }
   const created = lookup();
   if (!created) throw new Error(`created the "${USER_NAME}" user but cannot look it up`);

@@ -1,0 +1,65 @@
+import { createInterface } from 'node:readline/promises';
+
+import type { ResetResult } from '../../../shared/control-api.js';
+import { connectToSupervisor } from '../../control/control-client.js';
+import { LocalStack } from '../../stack/local-stack.js';
+import { CliError } from '../cli-error.js';
+import { print, printJson, printProblem } from '../output.js';
+import { ProgressPrinter } from '../progress-printer.js';
+import { configFromFlags, type StackFlags } from '../stack-options.js';
+
+/** Flags of `reset`. */
+export interface ResetFlags extends StackFlags {
+  readonly yes?: boolean;
+}
+
+/**
+ * `flow-desktop reset`: drop and recreate the database, then migrate and seed. Uses the running stack when
+ * there is one, and otherwise does it alone, even when the stack is broken.
+ */
+export async function resetCommand(flags: ResetFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  if (!flags.yes) await confirm(config.layout.root);
+  const printer = new ProgressPrinter();
+  const client = await connectToSupervisor(config.layout.controlFile);
+  let result: ResetResult;
+  if (client) {
+    const abort = new AbortController();
+    const following = flags.json
+      ? Promise.resolve()
+      : client.events((e) => printer.handle(e), abort.signal).catch(() => undefined);
+    try {
+      result = await client.call('POST /v1/reset', {}, 10 * 60_000);
+    } finally {
+      abort.abort();
+      await following;
+    }
+  } else {
+    const stack = await LocalStack.create(config);
+    const failures = await stack.prepare((line) => !flags.json && print(`  ${line}`));
+    if (failures.length > 0) {
+      for (const failure of failures) printProblem(failure.message);
+      throw new CliError('pre-flight failed; fix the problems above and run reset again');
+    }
+    const off = flags.json ? () => undefined : stack.supervisor.onEvent((e) => printer.handle(e));
+    result = await stack.reset(false);
+    off();
+  }
+  printer.stop();
+  if (flags.json) printJson(result);
+  if (!result.ok) throw new CliError(`reset failed: ${result.error ?? 'unknown error'}`);
+  if (!flags.json) {
+    const how = result.reinitialised ? ' (the cluster could not start and was re-created)' : '';
+    print(`Database reset in ${(result.elapsedMs / 1000).toFixed(2)}s${how}.`);
+  }
+}
+
+async function confirm(dataDir: string): Promise<void> {
+  if (!process.stdin.isTTY) {
+    throw new CliError(`reset deletes all data in the database of ${dataDir}; pass --yes to confirm`);
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`Reset deletes all data in the database of ${dataDir}. Continue? [y/N] `);
+  rl.close();
+  if (!/^y(es)?$/i.test(answer.trim())) throw new CliError('reset cancelled');
+}

@@ -1,0 +1,69 @@
+import { LocalStack } from '../../stack/local-stack.js';
+import { saveLastUsedPorts, type StackConfig } from '../../stack/stack-config.js';
+import { hostStack } from '../../stack/stack-host.js';
+import { CliError } from '../cli-error.js';
+import { print, printJson, printProblem } from '../output.js';
+import { ProgressPrinter } from '../progress-printer.js';
+import { statusJson, statusPretty } from '../status-format.js';
+
+/** How a supervisor reports: in a terminal (foreground `up`) or into a log file (detached). */
+export interface SuperviseMode {
+  readonly foreground: boolean;
+  readonly json: boolean;
+}
+
+/**
+ * Runs the stack in this process until it is told to stop (Ctrl-C, SIGTERM, `flow-desktop down`): pre-flight,
+ * control API, start in dependency order with progress, then wait. A failed start stops everything again.
+ */
+export async function runSupervisor(config: StackConfig, mode: SuperviseMode): Promise<void> {
+  const begun = Date.now();
+  const stack = await LocalStack.create(config);
+  const quiet = mode.json;
+  if (!quiet) print(`Starting the Flow Desktop stack (data: ${config.layout.root})`);
+  const failures = await stack.prepare((line) => !quiet && print(`  ${line}`));
+  if (failures.length > 0) {
+    for (const failure of failures) printProblem(failure.message);
+    throw new CliError(
+      `pre-flight failed (${failures.length} problem${failures.length > 1 ? 's' : ''} above)`,
+    );
+  }
+  saveLastUsedPorts(config.layout.stackFile, config.ports);
+  const printer = new ProgressPrinter();
+  const off = quiet ? () => undefined : stack.supervisor.onEvent((event) => printer.handle(event));
+  const hosted = await hostStack(stack);
+  const onSignal = (): void => {
+    if (!quiet) print('\nStopping…');
+    void hosted.shutdown();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const outcome = await hosted.started;
+  printer.stop();
+  if (!outcome.ok) {
+    const first = outcome.failed[0];
+    for (const failed of outcome.failed) {
+      printProblem(`${failed.name} failed: ${failed.lastError?.message ?? 'unknown error'}`);
+      for (const line of failed.lastError?.logTail.slice(-10) ?? []) process.stderr.write(`    | ${line}\n`);
+    }
+    off();
+    await hosted.shutdown();
+    throw new CliError(
+      `the stack did not start: ${first?.name ?? 'a service'} failed; see \`flow-desktop logs ${first?.name ?? ''}\``,
+    );
+  }
+  const seconds = ((Date.now() - begun) / 1000).toFixed(2);
+  if (mode.json) printJson(statusJson(stack.status(process.pid)));
+  else if (mode.foreground) {
+    print(`\nStack ready in ${seconds}s.\n`);
+    print(statusPretty(stack.status(process.pid)));
+    print('\nPress Ctrl-C to stop.');
+  } else {
+    print(`Stack ready in ${seconds}s; control API at ${hosted.controlUrl}`);
+  }
+  await hosted.stopped;
+  off();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (!quiet) print('Stack stopped.');
+}

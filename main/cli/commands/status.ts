@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+
+import type { StackStatus } from '../../../shared/stack-status.js';
+import { connectToSupervisor } from '../../control/control-client.js';
+import { LocalStack } from '../../stack/local-stack.js';
+import { CliError } from '../cli-error.js';
+import { print, printJson } from '../output.js';
+import { configFromFlags, type StackFlags } from '../stack-options.js';
+import { statusEnv, statusJson, statusPretty } from '../status-format.js';
+
+/** Flags of `status`. */
+export interface StatusFlags extends StackFlags {
+  readonly output?: string;
+}
+
+/** `flow-desktop status`: the services and connection details, as a table, JSON or env lines. */
+export async function statusCommand(flags: StatusFlags): Promise<void> {
+  const format = flags.json ? 'json' : (flags.output ?? 'pretty');
+  if (!['pretty', 'json', 'env'].includes(format)) {
+    throw new CliError(`unknown output format "${format}"; use -o pretty, -o json or -o env`);
+  }
+  const config = configFromFlags(flags);
+  let status: StackStatus;
+  const client = await connectToSupervisor(config.layout.controlFile);
+  if (client) status = await client.call('GET /v1/status', {});
+  else {
+    if (!existsSync(config.layout.secretsFile)) {
+      throw new CliError(
+        `there is no stack in ${config.layout.root} yet; start one with \`flow-desktop up\``,
+      );
+    }
+    status = (await LocalStack.create(config)).status(null);
+  }
+  if (format === 'json') printJson(statusJson(status));
+  else if (format === 'env') print(statusEnv(status));
+  else print(statusPretty(status));
+}

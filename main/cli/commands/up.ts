@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+
+import { connectToSupervisor } from '../../control/control-client.js';
+import { readControlFile } from '../../control/control-file.js';
+import { CLI_ENTRY } from '../../stack/project-paths.js';
+import type { StackConfig } from '../../stack/stack-config.js';
+import { CliError } from '../cli-error.js';
+import { print, printJson, sleep } from '../output.js';
+import { configFromFlags, flagsToArgs, type StackFlags } from '../stack-options.js';
+import { statusJson, statusPretty } from '../status-format.js';
+import { runSupervisor } from './run-supervisor.js';
+
+/** Flags of `up`. */
+export interface UpFlags extends StackFlags {
+  readonly detach?: boolean;
+}
+
+const DETACH_TIMEOUT_MS = 5 * 60_000;
+
+/** `flow-desktop up`: start the stack in the foreground, or with --detach in a background supervisor. */
+export async function upCommand(flags: UpFlags): Promise<void> {
+  const config = configFromFlags(flags);
+  const running = await connectToSupervisor(config.layout.controlFile);
+  if (running) {
+    const status = await running.call('GET /v1/status', {});
+    if (flags.json) printJson(statusJson(status));
+    else print(`The stack is already running.\n\n${statusPretty(status)}`);
+    return;
+  }
+  if (flags.detach) await upDetached(config, flags);
+  else await runSupervisor(config, { foreground: true, json: Boolean(flags.json) });
+}
+
+/** `flow-desktop supervise` (internal): the detached supervisor process. */
+export async function superviseCommand(flags: StackFlags): Promise<void> {
+  await runSupervisor(configFromFlags(flags), { foreground: false, json: false });
+}
+
+/**
+ * Starts a supervisor in the background and returns once every service is ready, echoing its progress
+ * (which it writes to logs/supervisor.log). If it exits first, its last words are the error.
+ */
+async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
+  const layout = config.layout;
+  mkdirSync(layout.logs, { recursive: true });
+  const logFile = layout.supervisorLog;
+  let offset = existsSync(logFile) ? statSync(logFile).size : 0;
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [CLI_ENTRY, 'supervise', ...flagsToArgs(flags)], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, FLOW_DESKTOP_DETACHED: '1' },
+  });
+  closeSync(logFd);
+  child.unref();
+  // A holder object: the callback's assignment is invisible to the loop's narrowing otherwise.
+  const exited: { code: number | null } = { code: null };
+  child.once('exit', (code) => (exited.code = code ?? 1));
+
+  const echo = (): void => {
+    const chunk = readFrom(logFile, offset);
+    offset += chunk.length;
+    if (!flags.json && chunk.length > 0) process.stdout.write(chunk);
+  };
+  const deadline = Date.now() + DETACH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    echo();
+    if (exited.code !== null) {
+      throw new CliError(
+        `the background supervisor exited (code ${exited.code}) before the stack was ready; see ${logFile}`,
+      );
+    }
+    const endpoint = readControlFile(layout.controlFile);
+    if (endpoint?.pid === child.pid) {
+      const client = await connectToSupervisor(layout.controlFile);
+      const status = client ? await client.call('GET /v1/status', {}).catch(() => null) : null;
+      if (status?.state === 'running') {
+        echo();
+        if (flags.json) printJson(statusJson(status));
+        else
+          print(
+            `\n${statusPretty(status)}\n\nThe stack runs in the background (pid ${status.pid ?? '?'}); stop it with \`flow-desktop down\`.`,
+          );
+        return;
+      }
+    }
+    await sleep(40);
+  }
+  throw new CliError(`the stack was not ready within ${DETACH_TIMEOUT_MS / 1000} s; see ${logFile}`);
+}
+
+function readFrom(file: string, offset: number): Buffer {
+  if (!existsSync(file)) return Buffer.alloc(0);
+  const size = statSync(file).size;
+  if (size <= offset) return Buffer.alloc(0);
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(size - offset);
+    readSync(fd, buffer, 0, buffer.length, offset);
+    return buffer;
+  } finally {
+    closeSync(fd);
+  }
+}

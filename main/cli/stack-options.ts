@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+
+import { resolveStackConfig, type StackConfig } from '../stack/stack-config.js';
+
+/** The options every stack command takes. */
+export interface StackFlags {
+  readonly dataDir?: string;
+  readonly dbPort?: string;
+  readonly apiPort?: string;
+  readonly uiPort?: string;
+  readonly mailboxPort?: string;
+  readonly json?: boolean;
+}
+
+/** Adds --data-dir, the port flags and --json to a command. */
+export function withStackFlags(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', 'data directory (default: FLOW_DESKTOP_HOME or the OS app-data folder)')
+    .option('--db-port <port>', 'Postgres port (default from supabase/config.toml: 5432)')
+    .option('--api-port <port>', 'Supabase API port (default 5431)')
+    .option('--ui-port <port>', 'web UI port (default 5433)')
+    .option('--mailbox-port <port>', 'mailbox port (default 5434)')
+    .option('--json', 'print JSON');
+}
+
+/** Resolves flags, environment and config.toml into a stack configuration. */
+export function configFromFlags(flags: StackFlags): StackConfig {
+  const port = (value: string | undefined): number | undefined =>
+    value === undefined ? undefined : Number(value);
+  const ports = {
+    ...(flags.dbPort !== undefined ? { db: port(flags.dbPort) } : {}),
+    ...(flags.apiPort !== undefined ? { api: port(flags.apiPort) } : {}),
+    ...(flags.uiPort !== undefined ? { studio: port(flags.uiPort) } : {}),
+    ...(flags.mailboxPort !== undefined ? { inbucket: port(flags.mailboxPort) } : {}),
+  } as Partial<Record<'db' | 'api' | 'studio' | 'inbucket', number>>;
+  return resolveStackConfig({ ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}), ports });
+}
+
+/** The same flags as arguments, to pass on to a detached supervisor. */
+export function flagsToArgs(flags: StackFlags): string[] {
+  const args: string[] = [];
+  if (flags.dataDir !== undefined) args.push('--data-dir', flags.dataDir);
+  if (flags.dbPort !== undefined) args.push('--db-port', flags.dbPort);
+  if (flags.apiPort !== undefined) args.push('--api-port', flags.apiPort);
+  if (flags.uiPort !== undefined) args.push('--ui-port', flags.uiPort);
+  if (flags.mailboxPort !== undefined) args.push('--mailbox-port', flags.mailboxPort);
+  return args;
+}
