@@ -46,7 +46,7 @@ export function resolveStackConfig(
   options: StackOptions = {},
   env: NodeJS.ProcessEnv = process.env,
 ): StackConfig {
-  const supabaseDir = options.supabaseDir ?? SUPABASE_DIR;
+  const supabaseDir = path.resolve(options.supabaseDir ?? env.FLOW_DESKTOP_SUPABASE_DIR ?? SUPABASE_DIR);
   const layout = dataDirLayout(options.dataDir ?? defaultDataDir(env));
   const fromToml = readConfigTomlPorts(path.join(supabaseDir, 'config.toml'));
   const lastUsed = readLastUsedPorts(layout.stackFile);

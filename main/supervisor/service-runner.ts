@@ -88,6 +88,12 @@ export class ServiceRunner {
     this.transition('failed', reason);
   }
 
+  /** Marks a service that cannot run because something it needs is not installed. */
+  markNotInstalled(reason: string): void {
+    this.notInstalledReason = reason;
+    this.transition('not-installed', reason);
+  }
+
   /** Starts the service (a fresh start resets the crash history). Resolves once the attempt is under way. */
   async start(reason: string): Promise<void> {
     if (isActive(this.current)) return;
@@ -230,7 +236,12 @@ export class ServiceRunner {
     const startDeadline = Date.now() + spec.startTimeoutMs;
     const graceEnds = Date.now() + spec.startGracePeriodMs;
     if (!spec.probe) {
-      this.transition('healthy', 'started (no probe)');
+      // Without a probe, "still running after the grace period" is the best readiness signal there is.
+      this.schedule(() => {
+        if (this.isProbing(generation) && this.current === 'starting') {
+          this.transition('healthy', `running for ${spec.startGracePeriodMs} ms (no probe)`);
+        }
+      }, spec.startGracePeriodMs);
       return;
     }
     const probe = spec.probe;

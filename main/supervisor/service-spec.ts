@@ -58,9 +58,9 @@ export interface ServiceSpec {
   readonly kind: ServiceKind;
   readonly dependsOn: readonly Dependency[];
   readonly launch: ProcessLaunch | TaskLaunch;
-  /** Readiness and liveness probe of a daemon. Without one, a daemon is healthy once spawned. */
+  /** Readiness and liveness probe of a daemon. Without one, a daemon is healthy once it has run for the grace period. */
   readonly probe?: ProbeSpec;
-  /** Probe failures during this period after a start do not count. */
+  /** Probe failures during this period after a start are not reported (and, without a probe, the time to stay up). */
   readonly startGracePeriodMs: number;
   /** A start that is not healthy (or completed) by then is a failed start. */
   readonly startTimeoutMs: number;
