@@ -12,7 +12,12 @@ import { Supervisor } from './supervisor.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../test/fixtures/services');
 
-function nodeService(name: string, script: string, args: string[], overrides: Partial<ServiceSpec> = {}): ServiceSpec {
+function nodeService(
+  name: string,
+  script: string,
+  args: string[],
+  overrides: Partial<ServiceSpec> = {},
+): ServiceSpec {
   return {
     name,
     description: name,
@@ -20,7 +25,8 @@ function nodeService(name: string, script: string, args: string[], overrides: Pa
     dependsOn: [],
     launch: {
       type: 'process',
-      command: () => Promise.resolve({ file: process.execPath, args: [path.join(FIXTURES, script), ...args] }),
+      command: () =>
+        Promise.resolve({ file: process.execPath, args: [path.join(FIXTURES, script), ...args] }),
     },
     startGracePeriodMs: 0,
     startTimeoutMs: 10_000,
@@ -79,7 +85,9 @@ describe('Supervisor', () => {
     const info = sup.service('crasher');
     expect(info.state).toBe('failed');
     expect(info.restarts).toBe(3);
-    expect(info.lastError?.message).toMatch(/crashed 4 times within 60 s; giving up \(last: exited with code 3\)/);
+    expect(info.lastError?.message).toMatch(
+      /crashed 4 times within 60 s; giving up \(last: exited with code 3\)/,
+    );
     expect(info.lastError?.logTail.some((l) => l.startsWith('boom: something went wrong'))).toBe(true);
     const restarts = events.filter((e) => e.type === 'service-restart');
     expect(restarts.map((e) => (e.type === 'service-restart' ? e.delayMs : -1))).toEqual([10, 20, 40]);
@@ -114,13 +122,19 @@ describe('Supervisor', () => {
       e.type === 'service-state' && (e.to === 'healthy' || e.to === 'completed') ? [e.service] : [],
     );
     expect(healthyOrder).toEqual(['a', 'b', 'job']);
-    const startingB = events.findIndex((e) => e.type === 'service-state' && e.service === 'b' && e.to === 'starting');
-    const healthyA = events.findIndex((e) => e.type === 'service-state' && e.service === 'a' && e.to === 'healthy');
+    const startingB = events.findIndex(
+      (e) => e.type === 'service-state' && e.service === 'b' && e.to === 'starting',
+    );
+    const healthyA = events.findIndex(
+      (e) => e.type === 'service-state' && e.service === 'a' && e.to === 'healthy',
+    );
     expect(startingB).toBeGreaterThan(healthyA);
 
     events = [];
     await sup.stopAll();
-    const stopped = events.flatMap((e) => (e.type === 'service-state' && e.to === 'stopped' ? [e.service] : []));
+    const stopped = events.flatMap((e) =>
+      e.type === 'service-state' && e.to === 'stopped' ? [e.service] : [],
+    );
     expect(stopped.indexOf('b')).toBeLessThan(stopped.indexOf('a'));
   });
 
@@ -144,7 +158,9 @@ describe('Supervisor', () => {
   it('restarts a killed daemon after a backoff, as an event with a reason', async () => {
     const port = await freePort();
     const pidFile = path.join(dir, 'pid.json');
-    const sup = make([nodeService('daemon', 'tcp-server.mjs', [String(port), pidFile], { probe: tcpProbe(port) })]);
+    const sup = make([
+      nodeService('daemon', 'tcp-server.mjs', [String(port), pidFile], { probe: tcpProbe(port) }),
+    ]);
     await sup.startAll();
     const first = sup.service('daemon').pid;
     expect(first).not.toBeNull();
@@ -155,7 +171,11 @@ describe('Supervisor', () => {
     expect(info.pid).not.toBe(first);
     expect(info.restarts).toBe(1);
     const restart = events.find((e) => e.type === 'service-restart');
-    expect(restart).toMatchObject({ service: 'daemon', attempt: 1, reason: 'restart after crash: killed by signal SIGKILL' });
+    expect(restart).toMatchObject({
+      service: 'daemon',
+      attempt: 1,
+      reason: 'restart after crash: killed by signal SIGKILL',
+    });
   });
 
   it('turns unhealthy when the probe fails, and restarts after repeated failures', async () => {
@@ -169,12 +189,16 @@ describe('Supervisor', () => {
     await sup.startAll();
     const first = sup.service('flaky').pid!;
     process.kill(first, 'SIGUSR2');
-    await until(() => events.some((e) => e.type === 'service-state' && e.service === 'flaky' && e.to === 'unhealthy'));
+    await until(() =>
+      events.some((e) => e.type === 'service-state' && e.service === 'flaky' && e.to === 'unhealthy'),
+    );
     await until(() => sup.service('flaky').state === 'healthy' && sup.service('flaky').pid !== first);
     expect(sup.service('flaky').state).toBe('healthy');
     expect(sup.service('flaky').pid).not.toBe(first);
     const restart = events.find((e) => e.type === 'service-restart');
-    expect(restart?.type === 'service-restart' && restart.reason).toMatch(/unhealthy: 4 probes failed in a row/);
+    expect(restart?.type === 'service-restart' && restart.reason).toMatch(
+      /unhealthy: 4 probes failed in a row/,
+    );
   });
 
   it('stops the whole process tree, escalating to SIGKILL when the stop signal is ignored', async () => {
@@ -219,30 +243,46 @@ describe('Supervisor', () => {
     ]);
     const outcome = await sup.startAll();
     expect(outcome.ok).toBe(false);
-    expect(sup.service('deaf').lastError?.message).toMatch(/^not healthy within 300 ms \(last probe: .*ECONNREFUSED/);
+    expect(sup.service('deaf').lastError?.message).toMatch(
+      /^not healthy within 300 ms \(last probe: .*ECONNREFUSED/,
+    );
   });
 
   it('reports a command that cannot be spawned as a crash naming the cause', async () => {
     const sup = make([
       {
         ...nodeService('missing', 'crash-after.mjs', []),
-        launch: { type: 'process', command: () => Promise.resolve({ file: '/nonexistent/binary', args: [] }) },
+        launch: {
+          type: 'process',
+          command: () => Promise.resolve({ file: '/nonexistent/binary', args: [] }),
+        },
         restart: NO_RESTART,
       },
     ]);
     await sup.startAll();
     expect(sup.service('missing').state).toBe('failed');
-    expect(sup.service('missing').lastError?.message).toMatch(/could not start: spawn \/nonexistent\/binary ENOENT/);
+    expect(sup.service('missing').lastError?.message).toMatch(
+      /could not start: spawn \/nonexistent\/binary ENOENT/,
+    );
   });
 
   it('shows a service as not-installed, and its dependents too, without failing the stack', async () => {
     const sup = make([
-      { ...nodeService('optional', 'exit-with.mjs', []), checkInstalled: () => Promise.resolve('flowctl-go not found') },
-      { ...nodeService('needs-optional', 'exit-with.mjs', []), dependsOn: [{ service: 'optional', condition: 'healthy' }] },
+      {
+        ...nodeService('optional', 'exit-with.mjs', []),
+        checkInstalled: () => Promise.resolve('flowctl-go not found'),
+      },
+      {
+        ...nodeService('needs-optional', 'exit-with.mjs', []),
+        dependsOn: [{ service: 'optional', condition: 'healthy' }],
+      },
     ]);
     const outcome = await sup.startAll();
     expect(outcome.ok).toBe(true);
-    expect(sup.service('optional')).toMatchObject({ state: 'not-installed', notInstalledReason: 'flowctl-go not found' });
+    expect(sup.service('optional')).toMatchObject({
+      state: 'not-installed',
+      notInstalledReason: 'flowctl-go not found',
+    });
     expect(sup.service('needs-optional')).toMatchObject({
       state: 'not-installed',
       notInstalledReason: 'needs optional, which is not installed',

@@ -178,7 +178,8 @@ export class Supervisor {
       const unmet = deps.find((d, i) => !meets(d, states[i]));
       if (unmet) {
         const state = this.runner(unmet.service).state;
-        if (state === 'not-installed') runner.markNotInstalled(`needs ${unmet.service}, which is not installed`);
+        if (state === 'not-installed')
+          runner.markNotInstalled(`needs ${unmet.service}, which is not installed`);
         else runner.markBlocked(`not started: ${unmet.service} is ${state}`);
         return runner.state;
       }

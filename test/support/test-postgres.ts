@@ -93,7 +93,10 @@ export async function startTestCluster(supabaseDir = SUPABASE_DIR): Promise<Test
     async createDatabase(opts = {}) {
       const from = await template(opts.migrations ?? true, opts.seed ?? true);
       const name = `test_${process.pid}_${++counter}`;
-      await withClient(maintenance, (c) => c.query(`create database ${name} template ${from}`));
+      // Owned by postgres, as the stack's database is, so tests can create schemas as the migration owner.
+      await withClient(maintenance, (c) =>
+        c.query(`create database ${name} template ${from} owner postgres`),
+      );
       const urls = databaseUrls(port, SUPERUSER_PASSWORD, name);
       return {
         name,

@@ -4,7 +4,7 @@ import type { ResetResult } from '../../../shared/control-api.js';
 import { connectToSupervisor } from '../../control/control-client.js';
 import { LocalStack } from '../../stack/local-stack.js';
 import { CliError } from '../cli-error.js';
-import { print, printJson, printProblem } from '../output.js';
+import { print, printJson, printProblem, sleep } from '../output.js';
 import { ProgressPrinter } from '../progress-printer.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
 
@@ -25,11 +25,20 @@ export async function resetCommand(flags: ResetFlags): Promise<void> {
   let result: ResetResult;
   if (client) {
     const abort = new AbortController();
+    let sawEnd: () => void = () => undefined;
+    const ended = new Promise<void>((resolve) => (sawEnd = resolve));
     const following = flags.json
       ? Promise.resolve()
-      : client.events((e) => printer.handle(e), abort.signal).catch(() => undefined);
+      : client
+          .events((e) => {
+            printer.handle(e);
+            if (e.type === 'stack-phase' && e.operation === 'reset' && e.phase === 'done') sawEnd();
+          }, abort.signal)
+          .catch(() => undefined);
     try {
       result = await client.call('POST /v1/reset', {}, 10 * 60_000);
+      // The events travel on their own connection: let the last ones arrive before closing it.
+      if (!flags.json) await Promise.race([ended, sleep(2000)]);
     } finally {
       abort.abort();
       await following;

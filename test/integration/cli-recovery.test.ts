@@ -1,0 +1,104 @@
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { isAlive, waitUntil } from '../../main/process/process-group.js';
+import { TestStack } from '../support/cli.js';
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('flow-desktop recovery (real Postgres)', () => {
+  let stack: TestStack;
+  afterEach(async () => {
+    await stack.cleanup();
+  });
+
+  it('restarts Postgres after kill -9, with the data intact', async () => {
+    stack = await TestStack.create();
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const { DB_URL } = await stack.status();
+    await query(DB_URL, `create table kept (v text); insert into kept values ('before the crash')`);
+    const first = stack.postmasterPid()!;
+    process.kill(first, 'SIGKILL');
+    const recovered = await waitUntil(() => {
+      const pid = stack.postmasterPid();
+      return pid === null || pid === first || !isAlive(pid);
+    }, 20_000);
+    expect(recovered).toBe(true);
+    let status = await stack.status();
+    for (let i = 0; i < 100 && status.services[0]?.state !== 'healthy'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await stack.status();
+    }
+    const postgres = status.services[0]!;
+    expect(postgres.state).toBe('healthy');
+    expect(postgres.restarts).toBe(1);
+    expect(postgres.lastError?.message).toBe('killed by signal SIGKILL');
+    expect(await query(DB_URL, 'select v from kept')).toEqual([{ v: 'before the crash' }]);
+    const logs = await stack.cli(['logs', 'postgres', '-n', '200']);
+    expect(logs.stdout).toContain('[supervisor] crashed: killed by signal SIGKILL');
+    expect(logs.stdout).toContain('[supervisor] restarting in 250 ms (attempt 1)');
+  });
+
+  it('recovers on the next up after the whole supervisor was killed hard', async () => {
+    stack = await TestStack.create();
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const { DB_URL } = await stack.status();
+    await query(DB_URL, `create table kept (v text); insert into kept values ('survives')`);
+    const supervisor = stack.supervisorPid()!;
+    const orphan = stack.postmasterPid()!;
+    process.kill(supervisor, 'SIGKILL');
+    await waitUntil(() => isAlive(supervisor), 5000);
+    // The supervisor is gone but its Postgres still runs, holding the port and postmaster.pid.
+    expect(isAlive(orphan)).toBe(true);
+    expect((await stack.status()).running).toBe(false);
+
+    const up = await stack.cli(['up', '--detach']);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain(`stopped postgres (pid ${orphan}) left running by an earlier run`);
+    expect(isAlive(orphan)).toBe(false);
+    const status = await stack.status();
+    expect(status.state).toBe('running');
+    expect(status.services[0]!.pid).not.toBe(orphan);
+    expect(await query(DB_URL, 'select v from kept')).toEqual([{ v: 'survives' }]);
+  });
+
+  it('starts again after supervisor and Postgres were both killed, leaving a stale postmaster.pid', async () => {
+    stack = await TestStack.create();
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const supervisor = stack.supervisorPid()!;
+    const postmaster = stack.postmasterPid()!;
+    process.kill(supervisor, 'SIGKILL');
+    process.kill(postmaster, 'SIGKILL');
+    await waitUntil(() => isAlive(supervisor) || isAlive(postmaster), 5000);
+    expect(stack.postmasterPid()).toBe(postmaster);
+
+    const up = await stack.cli(['up', '--detach']);
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    expect((await stack.status()).services.map((s) => s.state)).toEqual(['healthy', 'completed']);
+    const logs = await stack.cli(['logs', 'postgres', '-n', '400']);
+    expect(logs.stdout).toMatch(/database system was interrupted|was not properly shut down|redo/);
+  });
+
+  it('down without a supervisor cleans up orphans of a killed one', async () => {
+    stack = await TestStack.create();
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const supervisor = stack.supervisorPid()!;
+    const orphan = stack.postmasterPid()!;
+    process.kill(supervisor, 'SIGKILL');
+    await waitUntil(() => isAlive(supervisor), 5000);
+    const down = await stack.cli(['down']);
+    expect(down.code).toBe(0);
+    expect(down.stdout).toContain('The stack is not running.');
+    expect(down.stdout).toContain(`stopped postgres (pid ${orphan}) left by an earlier run`);
+    expect(isAlive(orphan)).toBe(false);
+  });
+});
