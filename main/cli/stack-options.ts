@@ -9,6 +9,8 @@ export interface StackFlags {
   readonly apiPort?: string;
   readonly uiPort?: string;
   readonly mailboxPort?: string;
+  readonly agents?: string;
+  readonly binDir?: string;
   readonly json?: boolean;
 }
 
@@ -20,6 +22,8 @@ export function withStackFlags(command: Command): Command {
     .option('--api-port <port>', 'Supabase API port (default 5431)')
     .option('--ui-port <port>', 'web UI port (default 5433)')
     .option('--mailbox-port <port>', 'mailbox port (default 5434)')
+    .option('--agents <n>', 'number of agent processes (default 2, or FLOW_DESKTOP_AGENTS)')
+    .option('--bin-dir <dir>', 'folder with the Flow binaries (or FLOW_DESKTOP_BIN_DIR)')
     .option('--json', 'print JSON');
 }
 
@@ -33,7 +37,12 @@ export function configFromFlags(flags: StackFlags): StackConfig {
     ...(flags.uiPort !== undefined ? { studio: port(flags.uiPort) } : {}),
     ...(flags.mailboxPort !== undefined ? { inbucket: port(flags.mailboxPort) } : {}),
   } as Partial<Record<'db' | 'api' | 'studio' | 'inbucket', number>>;
-  return resolveStackConfig({ ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}), ports });
+  return resolveStackConfig({
+    ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
+    ...(flags.agents !== undefined ? { agentCount: Number(flags.agents) } : {}),
+    ...(flags.binDir !== undefined ? { flowBinDir: flags.binDir } : {}),
+    ports,
+  });
 }
 
 /** The same flags as arguments, to pass on to a detached supervisor. */
@@ -44,5 +53,7 @@ export function flagsToArgs(flags: StackFlags): string[] {
   if (flags.apiPort !== undefined) args.push('--api-port', flags.apiPort);
   if (flags.uiPort !== undefined) args.push('--ui-port', flags.uiPort);
   if (flags.mailboxPort !== undefined) args.push('--mailbox-port', flags.mailboxPort);
+  if (flags.agents !== undefined) args.push('--agents', flags.agents);
+  if (flags.binDir !== undefined) args.push('--bin-dir', flags.binDir);
   return args;
 }

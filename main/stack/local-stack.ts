@@ -8,15 +8,13 @@ import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack
 import { runPreflight, type PortNeed } from '../preflight/preflight.js';
 import { ProcessRegistry } from '../process/process-registry.js';
 import { databaseUrls, recreateDatabase } from '../services/migrate/database-migrator.js';
-import { migrateService } from '../services/migrate/migrate-service.js';
 import { findPostgresBinaries, reachableBinaries } from '../services/postgres/postgres-binaries.js';
 import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
-import { postgresService } from '../services/postgres/postgres-service.js';
 import { postgresUser, type PostgresUser } from '../services/postgres/postgres-user.js';
-import type { ServiceSpec } from '../supervisor/service-spec.js';
 import { Supervisor, type StartOutcome } from '../supervisor/supervisor.js';
 import type { StackConfig } from './stack-config.js';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.js';
+import { stackServiceContext, stackServices } from './stack-services.js';
 
 /** Where copies of the Postgres binaries go when the unprivileged user cannot reach node_modules. */
 const ROOT_BINARY_CACHE = '/var/cache/flow-desktop';
@@ -43,16 +41,7 @@ export class LocalStack {
     const found = findPostgresBinaries();
     const binaries = pgUser ? reachableBinaries(found, pgUser.uid, pgUser.gid, ROOT_BINARY_CACHE) : found;
     const registry = new ProcessRegistry(config.layout.processesFile);
-    const specs: ServiceSpec[] = [
-      postgresService({
-        pgdata: config.layout.pgdata,
-        port: config.ports.db,
-        binaries,
-        user: pgUser,
-        superuserPassword: secrets.superuserPassword,
-      }),
-      migrateService(databaseUrls(config.ports.db, secrets.superuserPassword), config.supabaseDir),
-    ];
+    const specs = stackServices(stackServiceContext(config, secrets, pgUser, binaries));
     return new LocalStack(
       config,
       secrets,
@@ -164,7 +153,7 @@ export class LocalStack {
   }
 
   private portNeeds(): PortNeed[] {
-    return [{ service: 'postgres', port: this.config.ports.db, flag: '--db-port' }];
+    return this.supervisor.portClaims();
   }
 
   /** Starts postgres and reports whether it became healthy, without waiting out a crash loop. */

@@ -19,6 +19,10 @@ export interface StackConfig {
   readonly layout: DataDirLayout;
   readonly ports: StackPorts;
   readonly supabaseDir: string;
+  /** How many agent processes to run. */
+  readonly agentCount: number;
+  /** A folder with Flow binaries (flowctl-go, ...), when configured. */
+  readonly flowBinDir: string | null;
 }
 
 /** Options a user can pass (CLI flags); unset ones fall back to environment, then config.toml. */
@@ -26,6 +30,8 @@ export interface StackOptions {
   readonly dataDir?: string;
   readonly ports?: Partial<StackPorts>;
   readonly supabaseDir?: string;
+  readonly agentCount?: number;
+  readonly flowBinDir?: string;
 }
 
 const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
@@ -62,6 +68,8 @@ export function resolveStackConfig(
     layout,
     ports: { api: port('api'), db: port('db'), studio: port('studio'), inbucket: port('inbucket') },
     supabaseDir,
+    agentCount: resolveAgentCount(options.agentCount, env.FLOW_DESKTOP_AGENTS),
+    flowBinDir: options.flowBinDir ?? env.FLOW_DESKTOP_BIN_DIR ?? null,
   };
 }
 
@@ -83,6 +91,14 @@ export function readConfigTomlPorts(file: string): Partial<StackPorts> {
   if (studio !== undefined) result.studio = studio;
   if (inbucket !== undefined) result.inbucket = inbucket;
   return result;
+}
+
+function resolveAgentCount(flag: number | undefined, fromEnv: string | undefined): number {
+  const value = flag ?? (fromEnv ? Number(fromEnv) : 2);
+  if (!Number.isInteger(value) || value < 0 || value > 16) {
+    throw new Error(`the agent count must be a whole number from 0 to 16, not "${value}"`);
+  }
+  return value;
 }
 
 /** Remembers the ports a data directory runs with. */

@@ -68,7 +68,9 @@ export interface ServiceSpec {
   readonly stop: { readonly signal: NodeJS.Signals; readonly timeoutMs: number };
   /** Resolves to null when installed, or to the reason it is not (missing binaries, ...). */
   readonly checkInstalled?: () => Promise<string | null>;
+  /** The port it listens on (checked free before start); `portFlag` is the CLI flag that moves it. */
   readonly port?: number;
+  readonly portFlag?: string;
   readonly url?: string;
 }
 

@@ -61,6 +61,15 @@ export class Supervisor {
     return this.runner(name).info();
   }
 
+  /** The ports the services will listen on, for the pre-flight check. */
+  portClaims(): { service: string; port: number; flag: string }[] {
+    return this.order.flatMap((spec) =>
+      spec.port === undefined
+        ? []
+        : [{ service: spec.name, port: spec.port, flag: spec.portFlag ?? 'the settings' }],
+    );
+  }
+
   /** Whether a service of that name exists. */
   has(name: string): boolean {
     return this.runners.has(name);

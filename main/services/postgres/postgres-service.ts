@@ -26,6 +26,7 @@ export function postgresService(options: PostgresServiceOptions): ServiceSpec {
     kind: 'daemon',
     dependsOn: [],
     port,
+    portFlag: '--db-port',
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
     launch: {
       type: 'process',
