@@ -37,20 +37,30 @@ export function runCli(
 export class TestStack {
   readonly dataDir = mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-stack-'));
   dbPort = 0;
+  apiPort = 0;
+  mailboxPort = 0;
+  uiPort = 0;
 
   private constructor(private readonly env: Record<string, string>) {}
 
   /** Makes a test stack; `env` goes to every CLI call (FLOW_DESKTOP_SUPABASE_DIR, ...). */
   static async create(env: Record<string, string> = {}): Promise<TestStack> {
     const stack = new TestStack(env);
+    // Every port of its own, so stacks of tests running in parallel never collide.
     stack.dbPort = await freePort();
+    stack.apiPort = await freePort();
+    stack.mailboxPort = await freePort();
+    stack.uiPort = await freePort();
     return stack;
   }
 
   /** Runs a CLI command against this stack's data directory (and, for `up`, its port). */
   cli(args: readonly string[]): Promise<CliResult> {
     const extra = ['--data-dir', this.dataDir];
-    if (args[0] === 'up') extra.push('--db-port', String(this.dbPort));
+    if (args[0] === 'up') {
+      extra.push('--db-port', String(this.dbPort), '--api-port', String(this.apiPort));
+      extra.push('--mailbox-port', String(this.mailboxPort), '--ui-port', String(this.uiPort));
+    }
     return runCli([...args, ...extra], this.env);
   }
 
