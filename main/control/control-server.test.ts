@@ -1,0 +1,128 @@
+import http from 'node:http';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import type { StackEvent } from '../../shared/stack-events.js';
+import type { StackStatus } from '../../shared/stack-status.js';
+import { ControlCallError, ControlClient } from './control-client.js';
+import { ControlRequestError, startControlServer, type ControlServer } from './control-server.js';
+
+const TOKEN = 'a-per-run-secret';
+
+/** A raw request, so tests can send the headers a browser or an attacker would. */
+function raw(
+  port: number,
+  headers: Record<string, string>,
+  path = '/v1/status',
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, headers, setHost: !('host' in headers) },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('control API server', () => {
+  let server: ControlServer;
+  let client: ControlClient;
+  const listeners = new Set<(event: StackEvent) => void>();
+  const restarted: string[] = [];
+
+  beforeEach(async () => {
+    server = await startControlServer(
+      {
+        'GET /v1/status': () => Promise.resolve({ state: 'running' } as StackStatus),
+        'GET /v1/logs': (req) =>
+          Promise.resolve({
+            lines: [{ seq: req.n ?? 0, at: '', service: req.service ?? 'all', stream: 'stdout', text: 'x' }],
+          }),
+        'POST /v1/services/restart': (req) => {
+          if (req.service !== 'postgres')
+            throw new ControlRequestError(404, 'unknown_service', `no service "${req.service}"`);
+          restarted.push(req.service);
+          return Promise.resolve({ name: req.service } as never);
+        },
+        'POST /v1/reset': () => Promise.resolve({ ok: true, elapsedMs: 1, reinitialised: false }),
+        'POST /v1/shutdown': () => Promise.resolve({ stopping: true as const }),
+        onEvent: (listener) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      },
+      TOKEN,
+    );
+    client = new ControlClient({ pid: process.pid, url: server.url, token: TOKEN, startedAt: '' });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('answers typed calls with the token, passing query and body through', async () => {
+    expect(await client.call('GET /v1/status', {})).toEqual({ state: 'running' });
+    expect(await client.call('GET /v1/logs', { service: 'postgres', n: 7 })).toEqual({
+      lines: [{ seq: 7, at: '', service: 'postgres', stream: 'stdout', text: 'x' }],
+    });
+    await client.call('POST /v1/services/restart', { service: 'postgres' });
+    expect(restarted).toEqual(['postgres']);
+  });
+
+  it('turns handler errors into status codes with a code and message', async () => {
+    const error = await client
+      .call('POST /v1/services/restart', { service: 'nope' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ControlCallError);
+    expect(error).toMatchObject({ status: 404, code: 'unknown_service', message: 'no service "nope"' });
+  });
+
+  it('refuses requests without the right token', async () => {
+    expect((await raw(server.port, {})).status).toBe(401);
+    expect((await raw(server.port, { authorization: 'Bearer wrong-token-of-other-len' })).status).toBe(401);
+    expect((await raw(server.port, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    const wrong = new ControlClient({ pid: 0, url: server.url, token: 'guess', startedAt: '' });
+    await expect(wrong.call('GET /v1/status', {})).rejects.toMatchObject({
+      status: 401,
+      code: 'unauthorized',
+    });
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and a foreign Origin (drive-by pages), even with the token', async () => {
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    expect((await raw(server.port, { ...auth, host: `evil.example:${server.port}` })).status).toBe(403);
+    expect((await raw(server.port, { ...auth, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await raw(server.port, { ...auth, origin: `http://127.0.0.1:${server.port}` })).status).toBe(200);
+    expect((await raw(server.port, { ...auth, host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('answers unknown routes with 404 and streams events to subscribers', async () => {
+    const missing = await raw(server.port, { authorization: `Bearer ${TOKEN}` }, '/v1/nothing');
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.body)).toEqual({
+      error: { code: 'not_found', message: 'no route GET /v1/nothing' },
+    });
+
+    const received: StackEvent[] = [];
+    const abort = new AbortController();
+    const following = client.events((e) => received.push(e), abort.signal);
+    while (listeners.size === 0) await new Promise((r) => setTimeout(r, 10));
+    const event: StackEvent = {
+      type: 'service-state',
+      at: 'now',
+      service: 'postgres',
+      from: 'starting',
+      to: 'healthy',
+      reason: 'probe',
+    };
+    for (const listener of listeners) listener(event);
+    while (received.length === 0) await new Promise((r) => setTimeout(r, 10));
+    abort.abort();
+    await following;
+    expect(received).toEqual([event]);
+  });
+});

@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { LineSplitter } from './line-splitter.js';
+import { LogBuffer } from './log-buffer.js';
+import { RotatingLogFile } from './rotating-log-file.js';
+
+describe('logs', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'logs-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('rotates a file at its size limit and keeps a bounded number of old files', () => {
+    const file = path.join(dir, 'svc.log');
+    const log = new RotatingLogFile(file, 100, 2);
+    for (let i = 0; i < 12; i++) log.write(`line ${i} ${'x'.repeat(30)}`);
+    expect(readFileSync(file, 'utf8')).toContain('line 11');
+    expect(readFileSync(`${file}.1`, 'utf8')).toMatch(/line [89]/);
+    expect(existsSync(`${file}.2`)).toBe(true);
+    expect(existsSync(`${file}.3`)).toBe(false);
+    for (const f of [file, `${file}.1`, `${file}.2`]) expect(readFileSync(f).length).toBeLessThanOrEqual(100);
+  });
+
+  it('keeps only the newest lines in memory', () => {
+    const buffer = new LogBuffer(3);
+    for (let i = 1; i <= 5; i++)
+      buffer.push({ seq: i, at: '', service: 's', stream: 'stdout', text: String(i) });
+    expect(buffer.tail().map((l) => l.text)).toEqual(['3', '4', '5']);
+    expect(buffer.tail(2).map((l) => l.text)).toEqual(['4', '5']);
+  });
+
+  it('splits chunks into lines across chunk boundaries', () => {
+    const lines: string[] = [];
+    const splitter = new LineSplitter((l) => lines.push(l));
+    splitter.push('first li');
+    splitter.push('ne\r\nsecond\nthi');
+    expect(lines).toEqual(['first line', 'second']);
+    splitter.flush();
+    expect(lines).toEqual(['first line', 'second', 'thi']);
+  });
+});
