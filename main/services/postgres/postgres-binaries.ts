@@ -1,4 +1,13 @@
-import { accessSync, constants, cpSync, existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -59,8 +68,14 @@ export function reachableBinaries(
   const nativeDir = path.dirname(binaries.binDir);
   const target = path.join(cacheRoot, `postgres-${binaries.version}-${process.platform}-${process.arch}`);
   if (!existsSync(path.join(target, 'bin', path.basename(binaries.postgres)))) {
-    cpSync(nativeDir, `${target}.tmp`, { recursive: true, verbatimSymlinks: true });
-    cpSync(`${target}.tmp`, target, { recursive: true, verbatimSymlinks: true });
+    // Copy aside, then rename: a concurrent or interrupted copy never leaves a half-filled cache entry.
+    const scratch = `${target}.${process.pid}.tmp`;
+    cpSync(nativeDir, scratch, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(scratch, target);
+    } catch {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }
   return binariesIn(target, binaries.version);
 }
