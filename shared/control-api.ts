@@ -4,21 +4,46 @@ import type { LogLine } from './stack-events.js';
 import type { StackStatus } from './stack-status.js';
 
 /**
- * The control API between a running supervisor and its clients (the CLI now, the GUI later): every route
- * with its request and response types. Served on 127.0.0.1 with a per-run bearer token; the events route is a
- * server-sent-event stream of `StackEvent`s.
+ * The control API between a running supervisor and its clients (the CLI, the GUI in a browser or in
+ * Electron): every route with its request and response types. Served on 127.0.0.1 with a per-run bearer token;
+ * the events route is a server-sent-event stream of `StackEvent`s.
  */
 export interface ControlRoutes {
   'GET /v1/status': { readonly request: Record<string, never>; readonly response: StackStatus };
   'GET /v1/logs': {
-    readonly request: { readonly service?: string; readonly n?: number };
+    /** `search` is a case-insensitive regular expression; `n` the number of newest matching lines. */
+    readonly request: { readonly service?: string; readonly n?: number; readonly search?: string };
     readonly response: { readonly lines: readonly LogLine[] };
+  };
+  'POST /v1/services/start': {
+    readonly request: { readonly service: string };
+    readonly response: ServiceInfo;
+  };
+  'POST /v1/services/stop': {
+    readonly request: { readonly service: string };
+    readonly response: ServiceInfo;
   };
   'POST /v1/services/restart': {
     readonly request: { readonly service: string };
     readonly response: ServiceInfo;
   };
+  'POST /v1/stack/restart': { readonly request: Record<string, never>; readonly response: StackStatus };
   'POST /v1/reset': { readonly request: Record<string, never>; readonly response: ResetResult };
+  'POST /v1/purge': { readonly request: Record<string, never>; readonly response: ResetResult };
+  'GET /v1/preflight': {
+    readonly request: Record<string, never>;
+    readonly response: { readonly checks: readonly PreflightCheck[] };
+  };
+  'GET /v1/settings': { readonly request: Record<string, never>; readonly response: SettingsInfo };
+  'PUT /v1/settings': { readonly request: Settings; readonly response: SettingsInfo };
+  'POST /v1/diagnostics': {
+    readonly request: Record<string, never>;
+    readonly response: { readonly path: string; readonly bytes: number };
+  };
+  'POST /v1/ui-link': {
+    readonly request: Record<string, never>;
+    readonly response: { readonly url: string };
+  };
   'POST /v1/shutdown': {
     readonly request: Record<string, never>;
     readonly response: { readonly stopping: true };
@@ -28,16 +53,65 @@ export interface ControlRoutes {
 /** A route key such as `GET /v1/status`. */
 export type ControlRoute = keyof ControlRoutes;
 
+/** Every route, for servers that dispatch on them. */
+export const CONTROL_ROUTES: readonly ControlRoute[] = [
+  'GET /v1/status',
+  'GET /v1/logs',
+  'POST /v1/services/start',
+  'POST /v1/services/stop',
+  'POST /v1/services/restart',
+  'POST /v1/stack/restart',
+  'POST /v1/reset',
+  'POST /v1/purge',
+  'GET /v1/preflight',
+  'GET /v1/settings',
+  'PUT /v1/settings',
+  'POST /v1/diagnostics',
+  'POST /v1/ui-link',
+  'POST /v1/shutdown',
+];
+
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
 export const EVENTS_PATH = '/v1/events';
 
-/** What a database reset did. */
+/** The one unauthenticated route: trades a one-time code (from a UI link) for the session token. */
+export const SESSION_PATH = '/v1/session';
+
+/** What a database reset or purge did. */
 export interface ResetResult {
   readonly ok: boolean;
   readonly elapsedMs: number;
-  /** True when the cluster could not start and was re-initialised from scratch. */
+  /** True when the cluster was re-created from scratch (purge, or a cluster that could not start). */
   readonly reinitialised: boolean;
   readonly error?: string;
+}
+
+/** User settings of a data directory; they apply at the next start of the stack. */
+export interface Settings {
+  readonly dbPort?: number;
+  readonly apiPort?: number;
+  readonly uiPort?: number;
+  readonly mailboxPort?: number;
+  readonly agentCount?: number;
+  readonly flowBinDir?: string | null;
+  readonly keepRunningOnQuit?: boolean;
+}
+
+/** Settings with what the stack runs with now and what the Flow bin directory holds. */
+export interface SettingsInfo {
+  readonly settings: Settings;
+  readonly effective: {
+    readonly dataDir: string;
+    readonly dbPort: number;
+    readonly apiPort: number;
+    readonly uiPort: number;
+    readonly mailboxPort: number;
+    readonly agentCount: number;
+    readonly flowBinDir: string | null;
+  };
+  readonly binaries: readonly { readonly name: string; readonly path: string | null }[];
+  /** True when saved settings differ from what runs: a stack restart applies them. */
+  readonly restartNeeded: boolean;
 }
 
 /** The error body of every failed control API call. */
@@ -51,6 +125,8 @@ export interface ControlEndpoint {
   readonly url: string;
   readonly token: string;
   readonly startedAt: string;
+  /** The web UI, when the supervisor serves one (`flow-desktop serve`). */
+  readonly uiUrl?: string;
 }
 
 export type { PreflightCheck };

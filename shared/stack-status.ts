@@ -31,4 +31,6 @@ export interface StackStatus {
   readonly dataDir: string;
   readonly services: readonly ServiceInfo[];
   readonly connection: ConnectionInfo;
+  /** The web UI's address when the supervisor serves it (headless mode), without a login code. */
+  readonly uiUrl?: string | null;
 }

@@ -10,7 +10,7 @@ import { logsCommand } from './commands/logs.js';
 import { resetCommand } from './commands/reset.js';
 import { restartCommand } from './commands/restart.js';
 import { statusCommand } from './commands/status.js';
-import { superviseCommand, upCommand } from './commands/up.js';
+import { serveCommand, superviseCommand, upCommand } from './commands/up.js';
 import { withStackFlags } from './stack-options.js';
 
 const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
@@ -28,6 +28,11 @@ withStackFlags(program.command('up'))
   .description('start the stack (in the foreground; Ctrl-C stops it)')
   .option('-d, --detach', 'start in the background and return once every service is ready')
   .action(action(upCommand));
+
+withStackFlags(program.command('serve'))
+  .description('start the stack and serve the GUI on the UI port (headless mode: any browser)')
+  .option('-d, --detach', 'start in the background and return once the GUI is reachable')
+  .action(action(serveCommand));
 
 withStackFlags(program.command('down'))
   .description('stop the stack (or clean up what a crashed run left behind)')
@@ -57,6 +62,7 @@ withStackFlags(program.command('reset'))
 
 withStackFlags(program.command('supervise', { hidden: true }))
   .description('run the supervisor of a detached stack (used by `up --detach`)')
+  .option('--gui', 'serve the GUI too')
   .action(action(superviseCommand));
 
 await program.parseAsync(process.argv);

@@ -5,7 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StackEvent } from '../../shared/stack-events.js';
 import type { StackStatus } from '../../shared/stack-status.js';
 import { ControlCallError, ControlClient } from './control-client.js';
-import { ControlRequestError, startControlServer, type ControlServer } from './control-server.js';
+import { CONTROL_ROUTES } from '../../shared/control-api.js';
+import {
+  type ControlHandlers,
+  ControlRequestError,
+  startControlServer,
+  type ControlServer,
+} from './control-server.js';
 
 const TOKEN = 'a-per-run-secret';
 
@@ -36,8 +42,14 @@ describe('control API server', () => {
   const restarted: string[] = [];
 
   beforeEach(async () => {
+    const unused = (): Promise<never> => Promise.reject(new Error('not used in this test'));
+    const base = Object.fromEntries(CONTROL_ROUTES.map((r) => [r, unused])) as unknown as Omit<
+      ControlHandlers,
+      'onEvent'
+    >;
     server = await startControlServer(
       {
+        ...base,
         'GET /v1/status': () => Promise.resolve({ state: 'running' } as StackStatus),
         'GET /v1/logs': (req) =>
           Promise.resolve({
@@ -56,7 +68,7 @@ describe('control API server', () => {
           return () => listeners.delete(listener);
         },
       },
-      TOKEN,
+      { token: TOKEN },
     );
     client = new ControlClient({ pid: process.pid, url: server.url, token: TOKEN, startedAt: '' });
   });

@@ -3,8 +3,10 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 
 import type { ControlRoute, ControlRoutes } from '../../shared/control-api.js';
-import { EVENTS_PATH } from '../../shared/control-api.js';
+import { CONTROL_ROUTES, EVENTS_PATH, SESSION_PATH } from '../../shared/control-api.js';
 import type { StackEvent } from '../../shared/stack-events.js';
+import type { SessionCodes } from './session-codes.js';
+import { serveStatic } from './static-files.js';
 
 /** What the server does for each route; a thrown `ControlRequestError` becomes its HTTP status. */
 export type ControlHandlers = {
@@ -31,23 +33,26 @@ export interface ControlServer {
   close(): Promise<void>;
 }
 
-const ROUTES = new Set<string>([
-  'GET /v1/status',
-  'GET /v1/logs',
-  'POST /v1/services/restart',
-  'POST /v1/reset',
-  'POST /v1/shutdown',
-]);
+const ROUTES = new Set<string>(CONTROL_ROUTES);
+
+/** How to serve: the per-run token, the port, and (headless mode) the GUI. */
+export interface ControlServerOptions {
+  readonly token: string;
+  /** 0 for any free port. */
+  readonly port?: number;
+  /** Serve the built GUI from this folder, with UI links redeemed through `codes`. */
+  readonly ui?: { readonly root: string; readonly codes: SessionCodes };
+}
 
 /**
- * Serves the control API on 127.0.0.1. Every request needs the bearer token; requests whose Host is not
+ * Serves the control API (and in headless mode the GUI) on 127.0.0.1. Every request needs the bearer token; requests whose Host is not
  * this loopback address, or that carry a foreign Origin, are refused (DNS rebinding, drive-by pages).
  */
 export async function startControlServer(
   handlers: ControlHandlers,
-  token: string,
-  port = 0,
+  options: ControlServerOptions,
 ): Promise<ControlServer> {
+  const { token, port = 0, ui } = options;
   const sockets = new Set<Socket>();
   let boundPort = port;
   const server = http.createServer((req, res) => {
@@ -69,10 +74,26 @@ export async function startControlServer(
     if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
       throw new ControlRequestError(403, 'forbidden_origin', `origin ${origin} may not use the control API`);
     }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (ui && req.method === 'POST' && url.pathname === SESSION_PATH) {
+      const body = (await readJson(req)) as { code?: unknown };
+      if (typeof body.code !== 'string' || !ui.codes.redeem(body.code)) {
+        throw new ControlRequestError(
+          401,
+          'invalid_code',
+          'this link has expired or was already used; get a new one with `flow-desktop status`',
+        );
+      }
+      sendJson(res, 200, { token });
+      return;
+    }
+    if (ui && req.method === 'GET' && !url.pathname.startsWith('/v1/')) {
+      if (serveStatic(ui.root, url.pathname, res)) return;
+      throw new ControlRequestError(404, 'no_gui', 'the GUI is not built; run `npm run build`');
+    }
     if (!tokenMatches(req.headers.authorization, token)) {
       throw new ControlRequestError(401, 'unauthorized', 'missing or wrong bearer token');
     }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (req.method === 'GET' && url.pathname === EVENTS_PATH) {
       streamEvents(res, handlers.onEvent);
       return;

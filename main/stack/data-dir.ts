@@ -14,6 +14,10 @@ export interface DataDirLayout {
   readonly secretsFile: string;
   /** Durable facts of this stack (the ports it last ran with). */
   readonly stackFile: string;
+  /** User settings (GUI): ports, agents, bin dir, keep running on quit. */
+  readonly settingsFile: string;
+  /** Where diagnostics bundles are written. */
+  readonly diagnostics: string;
   readonly supervisorLog: string;
 }
 
@@ -42,6 +46,8 @@ export function dataDirLayout(root: string): DataDirLayout {
     processesFile: path.join(run, 'processes.json'),
     secretsFile: path.join(abs, 'secrets.json'),
     stackFile: path.join(abs, 'stack.json'),
+    settingsFile: path.join(abs, 'settings.json'),
+    diagnostics: path.join(abs, 'diagnostics'),
     supervisorLog: path.join(logs, 'supervisor.log'),
   };
 }

@@ -25,6 +25,8 @@ const ROOT_BINARY_CACHE = '/var/cache/flow-desktop';
  */
 export class LocalStack {
   private operation: 'starting' | 'stopping' | null = null;
+  /** The pre-flight results of the last start, for the GUI. */
+  lastPreflight: readonly PreflightCheck[] = [];
 
   private constructor(
     readonly config: StackConfig,
@@ -55,12 +57,17 @@ export class LocalStack {
    * Gets ready to start: stops processes a crashed earlier run left behind (recorded pids, a live postmaster
    * on our data directory), then runs the pre-flight checks. Returns the failed checks (empty when all pass).
    */
-  async prepare(log: (text: string) => void = () => undefined): Promise<PreflightCheck[]> {
+  async prepare(
+    log: (text: string) => void = () => undefined,
+    extraPorts: readonly PortNeed[] = [],
+  ): Promise<PreflightCheck[]> {
     for (const orphan of await this.registry.cleanupOrphans()) {
       log(`stopped ${orphan.service} (pid ${orphan.pid}) left running by an earlier run`);
     }
     await clearStalePostmaster(this.config.layout.pgdata, log);
-    const checks = await runPreflight(this.config.layout.root, this.portNeeds(), this.pgUser);
+    const ports = [...this.portNeeds(), ...extraPorts];
+    const checks = await runPreflight(this.config.layout.root, ports, this.pgUser);
+    this.lastPreflight = checks;
     return checks.filter((c) => !c.ok);
   }
 
@@ -132,6 +139,57 @@ export class LocalStack {
     } finally {
       if (!leaveRunning) await sup.stopAll('reset finished');
     }
+  }
+
+  /** Starts one service and the services that depend on it (their dependencies start first if needed). */
+  async startService(name: string): Promise<void> {
+    await this.supervisor.startSome([name, ...this.supervisor.dependentsOf(name)]);
+  }
+
+  /** Stops one service and, first, everything that depends on it. */
+  async stopService(name: string): Promise<void> {
+    await this.supervisor.stopSome([name, ...this.supervisor.dependentsOf(name)], 'stopped by the user');
+  }
+
+  /** Stops and starts every service. */
+  async restartStack(): Promise<StartOutcome> {
+    await this.down();
+    return this.up();
+  }
+
+  /**
+   * The last reset tier: stops everything, deletes the cluster, the logs' history stays, then starts from
+   * scratch (initdb, bootstrap, migrations, seed). Secrets and settings are kept, so keys stay valid.
+   */
+  async purge(): Promise<ResetResult> {
+    const begun = Date.now();
+    const sup = this.supervisor;
+    sup.phase('reset', 'purge', 'running', begun, 'stopping the stack and deleting its database cluster');
+    await this.down();
+    rmSync(this.config.layout.pgdata, { recursive: true, force: true });
+    const outcome = await this.up();
+    const result: ResetResult = outcome.ok
+      ? { ok: true, elapsedMs: Date.now() - begun, reinitialised: true }
+      : {
+          ok: false,
+          elapsedMs: Date.now() - begun,
+          reinitialised: true,
+          error: outcome.failed.map((s) => this.failureOf(s.name)).join('; '),
+        };
+    sup.phase(
+      'reset',
+      'done',
+      result.ok ? 'done' : 'failed',
+      begun,
+      result.ok ? 'data purged' : (result.error ?? ''),
+    );
+    return result;
+  }
+
+  /** Every secret of this stack, for redaction. */
+  secretValues(): string[] {
+    const s = this.secrets;
+    return [s.jwtSecret, s.anonKey, s.serviceRoleKey, s.superuserPassword];
   }
 
   /** The stack's status as this supervisor sees it. */

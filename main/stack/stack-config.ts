@@ -5,6 +5,7 @@ import { parse } from 'smol-toml';
 
 import { dataDirLayout, type DataDirLayout, defaultDataDir } from './data-dir.js';
 import { SUPABASE_DIR } from './project-paths.js';
+import { readSettings } from './settings-store.js';
 
 /** The ports of the stack, named as in supabase/config.toml. */
 export interface StackPorts {
@@ -44,8 +45,8 @@ const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
 const FALLBACK_PORTS: StackPorts = { api: 5431, db: 5432, studio: 5433, inbucket: 5434 };
 
 /**
- * Resolves the stack configuration. Ports come from flags, then FLOW_DESKTOP_* environment, then the ports
- * this data directory last ran with (sticky, so later commands find the stack without repeating flags),
+ * Resolves the stack configuration. Ports come from flags, then FLOW_DESKTOP_* environment, then the saved
+ * settings of the data directory (settings.json, written by the GUI), then the ports it last ran with (sticky, so later commands find the stack without repeating flags),
  * then supabase/config.toml.
  */
 export function resolveStackConfig(
@@ -56,20 +57,27 @@ export function resolveStackConfig(
   const layout = dataDirLayout(options.dataDir ?? defaultDataDir(env));
   const fromToml = readConfigTomlPorts(path.join(supabaseDir, 'config.toml'));
   const lastUsed = readLastUsedPorts(layout.stackFile);
+  const settings = readSettings(layout.settingsFile);
+  const saved: Partial<StackPorts> = {
+    ...(settings.apiPort !== undefined ? { api: settings.apiPort } : {}),
+    ...(settings.dbPort !== undefined ? { db: settings.dbPort } : {}),
+    ...(settings.uiPort !== undefined ? { studio: settings.uiPort } : {}),
+    ...(settings.mailboxPort !== undefined ? { inbucket: settings.mailboxPort } : {}),
+  };
   const port = (key: keyof StackPorts): number => {
     const flag = options.ports?.[key];
     if (flag !== undefined)
       return checkPort(flag, `--${key === 'studio' ? 'ui' : key === 'inbucket' ? 'mailbox' : key}-port`);
     const envValue = env[PORT_ENV[key]];
     if (envValue) return checkPort(Number(envValue), PORT_ENV[key]);
-    return lastUsed[key] ?? fromToml[key] ?? FALLBACK_PORTS[key];
+    return saved[key] ?? lastUsed[key] ?? fromToml[key] ?? FALLBACK_PORTS[key];
   };
   return {
     layout,
     ports: { api: port('api'), db: port('db'), studio: port('studio'), inbucket: port('inbucket') },
     supabaseDir,
-    agentCount: resolveAgentCount(options.agentCount, env.FLOW_DESKTOP_AGENTS),
-    flowBinDir: options.flowBinDir ?? env.FLOW_DESKTOP_BIN_DIR ?? null,
+    agentCount: resolveAgentCount(options.agentCount ?? settings.agentCount, env.FLOW_DESKTOP_AGENTS),
+    flowBinDir: options.flowBinDir ?? env.FLOW_DESKTOP_BIN_DIR ?? settings.flowBinDir ?? null,
   };
 }
 

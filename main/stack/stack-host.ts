@@ -1,13 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-import { ControlRequestError, startControlServer } from '../control/control-server.js';
+import type { ControlRoutes, Settings, SettingsInfo } from '../../shared/control-api.js';
+import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
+import { ControlRequestError, startControlServer } from '../control/control-server.js';
+import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
+import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
+import { PROJECT_ROOT } from './project-paths.js';
+import { findFlowBinaries, readSettings, writeSettings } from './settings-store.js';
 
 /** A stack being hosted: its control API is up and its services are starting or running. */
 export interface HostedStack {
   readonly controlUrl: string;
+  /** The GUI's address with a fresh one-time code, when serving the GUI (headless mode). */
+  uiLink(): string | null;
   /** Resolves with the outcome of the initial start. */
   readonly started: Promise<StartOutcome>;
   /** Resolves once the stack has been stopped (by `shutdown()` or a control API call). */
@@ -15,16 +25,29 @@ export interface HostedStack {
   shutdown(): Promise<void>;
 }
 
+/** How to host: plain (control API on a free port) or headless (GUI and control API on the UI port). */
+export interface HostOptions {
+  /** The built GUI to serve on the UI port; omit to serve only the control API on a free port. */
+  readonly guiRoot?: string;
+}
+
+const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+};
+
 /**
  * Runs a stack as the supervisor of its data directory: serves the control API on 127.0.0.1 with a fresh
  * token (written to run/control.json, owner-only), then starts every service.
  */
-export async function hostStack(stack: LocalStack): Promise<HostedStack> {
+export async function hostStack(stack: LocalStack, options: HostOptions = {}): Promise<HostedStack> {
   const token = randomBytes(32).toString('base64url');
   const sup = stack.supervisor;
+  const config = stack.config;
+  const codes = new SessionCodes();
   let shuttingDown: Promise<void> | null = null;
   let resolveStopped: () => void = () => undefined;
   const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let uiBase: string | null = null;
 
   const requireService = (name: string | undefined): string => {
     if (name === undefined || !sup.has(name)) {
@@ -36,38 +59,93 @@ export async function hostStack(stack: LocalStack): Promise<HostedStack> {
     }
     return name;
   };
+  const uiLink = (): string | null => (uiBase ? `${uiBase}/#code=${codes.issue()}` : null);
+
+  const handlers: {
+    [R in keyof ControlRoutes]: (req: ControlRoutes[R]['request']) => Promise<ControlRoutes[R]['response']>;
+  } = {
+    'GET /v1/status': () => Promise.resolve({ ...stack.status(process.pid), uiUrl: uiBase }),
+    'GET /v1/logs': (req) =>
+      Promise.resolve({
+        lines: filterLogs(
+          sup.logs.tail(req.service === undefined ? undefined : requireService(req.service)),
+          req.search,
+          req.n ?? 100,
+        ),
+      }),
+    'POST /v1/services/start': async (req) => {
+      const name = requireService(req.service);
+      await stack.startService(name);
+      return sup.service(name);
+    },
+    'POST /v1/services/stop': async (req) => {
+      const name = requireService(req.service);
+      await stack.stopService(name);
+      return sup.service(name);
+    },
+    'POST /v1/services/restart': async (req) => {
+      const name = requireService(req.service);
+      await sup.restartService(name, 'restart requested by the user');
+      return sup.service(name);
+    },
+    'POST /v1/stack/restart': async () => {
+      await stack.restartStack();
+      return { ...stack.status(process.pid), uiUrl: uiBase };
+    },
+    'POST /v1/reset': () => stack.reset(true),
+    'POST /v1/purge': () => stack.purge(),
+    'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight }),
+    'GET /v1/settings': () => Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile))),
+    'PUT /v1/settings': (req) => {
+      try {
+        return Promise.resolve(settingsInfo(stack, writeSettings(config.layout.settingsFile, req)));
+      } catch (error: unknown) {
+        throw new ControlRequestError(
+          400,
+          'invalid_settings',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    },
+    'POST /v1/diagnostics': () =>
+      Promise.resolve(
+        writeDiagnostics({
+          layout: config.layout,
+          status: stack.status(process.pid),
+          preflight: stack.lastPreflight,
+          versions: { flowDesktop: version, postgres: sup.service('postgres').description },
+          secrets: [...stack.secretValues(), token],
+        }),
+      ),
+    'POST /v1/ui-link': () => {
+      const url = uiLink();
+      if (!url)
+        throw new ControlRequestError(
+          404,
+          'no_gui',
+          'this supervisor does not serve the GUI; use `flow-desktop serve`',
+        );
+      return Promise.resolve({ url });
+    },
+    'POST /v1/shutdown': () => {
+      void shutdown();
+      return Promise.resolve({ stopping: true as const });
+    },
+  };
 
   const server = await startControlServer(
-    {
-      'GET /v1/status': () => Promise.resolve(stack.status(process.pid)),
-      'GET /v1/logs': (req) =>
-        Promise.resolve({
-          lines: sup.logs.tail(
-            req.service === undefined ? undefined : requireService(req.service),
-            req.n ?? 100,
-          ),
-        }),
-      'POST /v1/services/restart': async (req) => {
-        const name = requireService(req.service);
-        await sup.restartService(name, 'restart requested by the user');
-        return sup.service(name);
-      },
-      'POST /v1/reset': () => stack.reset(true),
-      'POST /v1/shutdown': () => {
-        void shutdown();
-        return Promise.resolve({ stopping: true as const });
-      },
-      onEvent: (listener) => sup.onEvent(listener),
-    },
-    token,
+    { ...handlers, onEvent: (listener) => sup.onEvent(listener) },
+    options.guiRoot ? { token, port: config.ports.studio, ui: { root: options.guiRoot, codes } } : { token },
   );
+  if (options.guiRoot) uiBase = server.url;
 
-  const controlFile = stack.config.layout.controlFile;
+  const controlFile = config.layout.controlFile;
   writeControlFile(controlFile, {
     pid: process.pid,
     url: server.url,
     token,
     startedAt: new Date().toISOString(),
+    ...(uiBase ? { uiUrl: uiBase } : {}),
   });
 
   const shutdown = (): Promise<void> => {
@@ -80,5 +158,46 @@ export async function hostStack(stack: LocalStack): Promise<HostedStack> {
     return shuttingDown;
   };
 
-  return { controlUrl: server.url, started: stack.up(), stopped, shutdown };
+  return { controlUrl: server.url, uiLink, started: stack.up(), stopped, shutdown };
+}
+
+/** The newest `n` lines matching a case-insensitive regular expression (a bad pattern is a 400). */
+function filterLogs(lines: LogLine[], search: string | undefined, n: number): LogLine[] {
+  let matching = lines;
+  if (search) {
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(search, 'i');
+    } catch {
+      throw new ControlRequestError(400, 'bad_search', `"${search}" is not a valid regular expression`);
+    }
+    matching = lines.filter((l) => pattern.test(l.text));
+  }
+  return matching.slice(Math.max(0, matching.length - n));
+}
+
+function settingsInfo(stack: LocalStack, settings: Settings): SettingsInfo {
+  const c = stack.config;
+  const effective = {
+    dataDir: c.layout.root,
+    dbPort: c.ports.db,
+    apiPort: c.ports.api,
+    uiPort: c.ports.studio,
+    mailboxPort: c.ports.inbucket,
+    agentCount: c.agentCount,
+    flowBinDir: c.flowBinDir,
+  };
+  const differs =
+    (settings.dbPort !== undefined && settings.dbPort !== effective.dbPort) ||
+    (settings.apiPort !== undefined && settings.apiPort !== effective.apiPort) ||
+    (settings.uiPort !== undefined && settings.uiPort !== effective.uiPort) ||
+    (settings.mailboxPort !== undefined && settings.mailboxPort !== effective.mailboxPort) ||
+    (settings.agentCount !== undefined && settings.agentCount !== effective.agentCount) ||
+    (settings.flowBinDir !== undefined && settings.flowBinDir !== effective.flowBinDir);
+  return {
+    settings,
+    effective,
+    binaries: findFlowBinaries(settings.flowBinDir ?? effective.flowBinDir),
+    restartNeeded: differs,
+  };
 }

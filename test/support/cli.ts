@@ -57,7 +57,7 @@ export class TestStack {
   /** Runs a CLI command against this stack's data directory (and, for `up`, its port). */
   cli(args: readonly string[]): Promise<CliResult> {
     const extra = ['--data-dir', this.dataDir];
-    if (args[0] === 'up') {
+    if (args[0] === 'up' || args[0] === 'serve') {
       extra.push('--db-port', String(this.dbPort), '--api-port', String(this.apiPort));
       extra.push('--mailbox-port', String(this.mailboxPort), '--ui-port', String(this.uiPort));
     }

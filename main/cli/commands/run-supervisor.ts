@@ -1,5 +1,6 @@
 import { LocalStack } from '../../stack/local-stack.js';
 import { saveLastUsedPorts, type StackConfig } from '../../stack/stack-config.js';
+import { ensureGuiBuilt } from '../../stack/gui-build.js';
 import { hostStack } from '../../stack/stack-host.js';
 import { CliError } from '../cli-error.js';
 import { print, printJson, printProblem } from '../output.js';
@@ -10,6 +11,8 @@ import { statusJson, statusPretty } from '../status-format.js';
 export interface SuperviseMode {
   readonly foreground: boolean;
   readonly json: boolean;
+  /** Headless mode: also serve the GUI on the UI port. */
+  readonly gui: boolean;
 }
 
 /**
@@ -21,7 +24,9 @@ export async function runSupervisor(config: StackConfig, mode: SuperviseMode): P
   const stack = await LocalStack.create(config);
   const quiet = mode.json;
   if (!quiet) print(`Starting the Flow Desktop stack (data: ${config.layout.root})`);
-  const failures = await stack.prepare((line) => !quiet && print(`  ${line}`));
+  const guiRoot = mode.gui ? await ensureGuiBuilt((line) => !quiet && print(`  ${line}`)) : undefined;
+  const extraPorts = mode.gui ? [{ service: 'web UI', port: config.ports.studio, flag: '--ui-port' }] : [];
+  const failures = await stack.prepare((line) => !quiet && print(`  ${line}`), extraPorts);
   if (failures.length > 0) {
     for (const failure of failures) printProblem(failure.message);
     throw new CliError(
@@ -31,7 +36,7 @@ export async function runSupervisor(config: StackConfig, mode: SuperviseMode): P
   saveLastUsedPorts(config.layout.stackFile, config.ports);
   const printer = new ProgressPrinter();
   const off = quiet ? () => undefined : stack.supervisor.onEvent((event) => printer.handle(event));
-  const hosted = await hostStack(stack);
+  const hosted = await hostStack(stack, guiRoot ? { guiRoot } : {});
   const onSignal = (): void => {
     if (!quiet) print('\nStopping…');
     void hosted.shutdown();
@@ -57,6 +62,8 @@ export async function runSupervisor(config: StackConfig, mode: SuperviseMode): P
   else if (mode.foreground) {
     print(`\nStack ready in ${seconds}s.\n`);
     print(statusPretty(stack.status(process.pid)));
+    const link = hosted.uiLink();
+    if (link) print(`\nOpen the GUI: ${link}`);
     print('\nPress Ctrl-C to stop.');
   } else {
     print(`Stack ready in ${seconds}s; control API at ${hosted.controlUrl}`);

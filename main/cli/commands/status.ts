@@ -31,7 +31,9 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
     }
     status = (await LocalStack.create(config)).status(null);
   }
-  if (format === 'json') printJson(statusJson(status));
-  else if (format === 'env') print(statusEnv(status));
-  else print(statusPretty(status));
+  // A fresh one-time link each time: a printed link works once.
+  const uiUrl = client && status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;
+  if (format === 'json') printJson({ ...statusJson(status), ...(uiUrl ? { UI_URL: uiUrl } : {}) });
+  else if (format === 'env') print(`${statusEnv(status)}${uiUrl ? `\nUI_URL="${uiUrl}"` : ''}`);
+  else print(`${statusPretty(status)}${uiUrl ? `\n\n  Open the GUI: ${uiUrl}` : ''}`);
 }

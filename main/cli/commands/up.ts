@@ -14,6 +14,8 @@ import { runSupervisor } from './run-supervisor.js';
 /** Flags of `up`. */
 export interface UpFlags extends StackFlags {
   readonly detach?: boolean;
+  /** Serve the GUI too (set by `serve`, and passed to the detached supervisor). */
+  readonly gui?: boolean;
 }
 
 const DETACH_TIMEOUT_MS = 5 * 60_000;
@@ -29,12 +31,17 @@ export async function upCommand(flags: UpFlags): Promise<void> {
     return;
   }
   if (flags.detach) await upDetached(config, flags);
-  else await runSupervisor(config, { foreground: true, json: Boolean(flags.json) });
+  else await runSupervisor(config, { foreground: true, json: Boolean(flags.json), gui: Boolean(flags.gui) });
+}
+
+/** `flow-desktop serve`: the stack plus the GUI on the UI port, for any browser (headless mode). */
+export async function serveCommand(flags: UpFlags): Promise<void> {
+  await upCommand({ ...flags, gui: true });
 }
 
 /** `flow-desktop supervise` (internal): the detached supervisor process. */
-export async function superviseCommand(flags: StackFlags): Promise<void> {
-  await runSupervisor(configFromFlags(flags), { foreground: false, json: false });
+export async function superviseCommand(flags: UpFlags): Promise<void> {
+  await runSupervisor(configFromFlags(flags), { foreground: false, json: false, gui: Boolean(flags.gui) });
 }
 
 /**
@@ -47,7 +54,8 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
   const logFile = layout.supervisorLog;
   let offset = existsSync(logFile) ? statSync(logFile).size : 0;
   const logFd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [CLI_ENTRY, 'supervise', ...flagsToArgs(flags)], {
+  const args = [CLI_ENTRY, 'supervise', ...flagsToArgs(flags), ...(flags.gui ? ['--gui'] : [])];
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: { ...process.env, FLOW_DESKTOP_DETACHED: '1' },
@@ -75,13 +83,17 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
     if (endpoint?.pid === child.pid) {
       const client = await connectToSupervisor(layout.controlFile);
       const status = client ? await client.call('GET /v1/status', {}).catch(() => null) : null;
-      if (status?.state === 'running') {
+      if (status?.state === 'running' && client) {
         echo();
-        if (flags.json) printJson(statusJson(status));
-        else
+        const link = status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;
+        if (flags.json) printJson({ ...statusJson(status), ...(link ? { UI_URL: link } : {}) });
+        else {
+          print(`\n${statusPretty(status)}`);
+          if (link) print(`\nOpen the GUI: ${link}`);
           print(
-            `\n${statusPretty(status)}\n\nThe stack runs in the background (pid ${status.pid ?? '?'}); stop it with \`flow-desktop down\`.`,
+            `\nThe stack runs in the background (pid ${status.pid ?? '?'}); stop it with \`flow-desktop down\`.`,
           );
+        }
         return;
       }
     }

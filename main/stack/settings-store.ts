@@ -1,0 +1,65 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { Settings } from '../../shared/control-api.js';
+
+/** The Flow binaries the stack looks for in a bin directory. */
+export const FLOW_BINARIES = ['flowctl-go', 'data-plane-gateway'] as const;
+
+/** Reads a data directory's settings (empty when none were saved). */
+export function readSettings(file: string): Settings {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Settings;
+  } catch {
+    return {};
+  }
+}
+
+/** Checks settings and saves them; throws one sentence naming the first bad value. */
+export function writeSettings(file: string, settings: Settings): Settings {
+  const checked = validateSettings(settings);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(checked, null, 2));
+  return checked;
+}
+
+/** Returns the settings with unknown keys dropped; throws on an invalid value. */
+export function validateSettings(input: Settings): Settings {
+  const out: { -readonly [K in keyof Settings]: Settings[K] } = {};
+  const ports = ['dbPort', 'apiPort', 'uiPort', 'mailboxPort'] as const;
+  for (const key of ports) {
+    const value = input[key];
+    if (value === undefined) continue;
+    if (!Number.isInteger(value) || value < 1 || value > 65535)
+      throw new Error(`${key} must be a port number from 1 to 65535`);
+    out[key] = value;
+  }
+  const chosen = ports.map((k) => out[k]).filter((v): v is number => v !== undefined);
+  if (new Set(chosen).size !== chosen.length) throw new Error('two services cannot share a port');
+  if (input.agentCount !== undefined) {
+    if (!Number.isInteger(input.agentCount) || input.agentCount < 0 || input.agentCount > 16) {
+      throw new Error('agentCount must be a whole number from 0 to 16');
+    }
+    out.agentCount = input.agentCount;
+  }
+  if (input.flowBinDir !== undefined) {
+    if (
+      input.flowBinDir !== null &&
+      (typeof input.flowBinDir !== 'string' || !path.isAbsolute(input.flowBinDir))
+    ) {
+      throw new Error('flowBinDir must be an absolute path (or null)');
+    }
+    out.flowBinDir = input.flowBinDir;
+  }
+  if (input.keepRunningOnQuit !== undefined) out.keepRunningOnQuit = Boolean(input.keepRunningOnQuit);
+  return out;
+}
+
+/** Which Flow binaries a directory holds. */
+export function findFlowBinaries(binDir: string | null): { name: string; path: string | null }[] {
+  return FLOW_BINARIES.map((name) => {
+    const file = binDir ? path.join(binDir, name) : null;
+    return { name, path: file && existsSync(file) ? file : null };
+  });
+}

@@ -1,0 +1,102 @@
+import type { ServiceInfo, ServiceState } from '../../../shared/service-info.js';
+import { formatDuration } from '../lib/format.js';
+import { useStackStore } from '../stores/stack-store.js';
+
+const LOOK: Readonly<Record<ServiceState, { icon: string; tone: string; label: string }>> = {
+  healthy: { icon: '●', tone: 'good', label: 'healthy' },
+  completed: { icon: '✓', tone: 'good', label: 'completed' },
+  starting: { icon: '◌', tone: 'busy', label: 'starting' },
+  waiting: { icon: '◌', tone: 'busy', label: 'waiting' },
+  stopping: { icon: '◌', tone: 'busy', label: 'stopping' },
+  unhealthy: { icon: '▲', tone: 'warn', label: 'unhealthy' },
+  crashed: { icon: '↻', tone: 'warn', label: 'crashed, restarting' },
+  failed: { icon: '✕', tone: 'bad', label: 'failed' },
+  stopped: { icon: '○', tone: 'idle', label: 'stopped' },
+  'not-installed': { icon: '–', tone: 'idle', label: 'not installed' },
+};
+
+/** One service: state, uptime, restarts, address, last error with its log lines, and its actions. */
+export function ServiceCard({
+  service,
+  now,
+}: {
+  readonly service: ServiceInfo;
+  readonly now: number;
+}): React.JSX.Element {
+  const act = useStackStore((s) => s.act);
+  const busy = useStackStore((s) => s.busy);
+  const look = LOOK[service.state];
+  const running =
+    service.state === 'healthy' || service.state === 'unhealthy' || service.state === 'starting';
+  const uptime = running && service.startedAt ? formatDuration(now - Date.parse(service.startedAt)) : '–';
+  const showError = service.lastError && ['failed', 'crashed', 'unhealthy'].includes(service.state);
+  return (
+    <article
+      className={`card tone-${look.tone}`}
+      data-testid={`service-${service.name}`}
+      data-state={service.state}
+    >
+      <header className="card-head">
+        <span className="state-icon" aria-hidden="true">
+          {look.icon}
+        </span>
+        <h3>{service.name}</h3>
+        <span className="state-label" data-testid="state">
+          {look.label}
+        </span>
+      </header>
+      <p className="muted">{service.description}</p>
+      <dl className="facts">
+        <dt>Uptime</dt>
+        <dd>{uptime}</dd>
+        <dt>Restarts</dt>
+        <dd data-testid="restarts">{service.restarts}</dd>
+        <dt>PID</dt>
+        <dd>{service.pid ?? '–'}</dd>
+        <dt>Port</dt>
+        <dd>{service.port ?? '–'}</dd>
+      </dl>
+      {service.state === 'not-installed' && service.notInstalledReason && (
+        <p className="muted">{service.notInstalledReason}</p>
+      )}
+      {showError && service.lastError && (
+        <details className="error" open={service.state === 'failed'}>
+          <summary>{service.lastError.message}</summary>
+          <pre>{service.lastError.logTail.slice(-10).join('\n')}</pre>
+        </details>
+      )}
+      <div className="actions">
+        <button
+          disabled={busy !== null || running}
+          onClick={() =>
+            void act(`start ${service.name}`, (api) =>
+              api.call('POST /v1/services/start', { service: service.name }),
+            )
+          }
+        >
+          Start
+        </button>
+        <button
+          disabled={busy !== null || !running}
+          onClick={() =>
+            void act(`stop ${service.name}`, (api) =>
+              api.call('POST /v1/services/stop', { service: service.name }),
+            )
+          }
+        >
+          Stop
+        </button>
+        <button
+          disabled={busy !== null}
+          onClick={() =>
+            void act(`restart ${service.name}`, (api) =>
+              api.call('POST /v1/services/restart', { service: service.name }),
+            )
+          }
+        >
+          Restart
+        </button>
+      </div>
+    </article>
+  );
+}

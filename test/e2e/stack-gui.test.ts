@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+
+import { strFromU8, unzipSync } from 'fflate';
+import { jwtVerify } from 'jose';
+import pg from 'pg';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ensureGuiBuilt } from '../../main/stack/gui-build.js';
+import { launchBrowser, screenshot } from '../support/browser.js';
+import { TestStack, type StatusJson } from '../support/cli.js';
+
+/** The GUI of `flow-desktop serve` in real Chromium, against a real stack. */
+describe('Stack GUI (headless mode, Chromium)', () => {
+  let stack: TestStack;
+  let browser: Browser;
+  let page: Page;
+  let status: StatusJson & { UI_URL?: string };
+  const card = (name: string): ReturnType<Page['locator']> => page.locator(`[data-testid="service-${name}"]`);
+
+  beforeAll(async () => {
+    await ensureGuiBuilt(() => undefined);
+    stack = await TestStack.create();
+    const serve = await stack.cli(['serve', '--detach']);
+    if (serve.code !== 0) throw new Error(`serve failed: ${serve.stderr}`);
+    expect(serve.stdout).toMatch(/Open the GUI: http:\/\/127\.0\.0\.1:\d+\/#code=/);
+    status = await stack.status();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(status.UI_URL!);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.cleanup();
+  });
+
+  it('signs in with the one-time link and shows every service healthy', async () => {
+    await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
+    await expect.poll(() => card('migrate').getAttribute('data-state')).toBe('completed');
+    expect(await page.locator('[data-testid="stack-state"]').textContent()).toBe('running');
+    // The code is gone from the address bar, and it cannot be used twice.
+    expect(page.url()).not.toContain('code=');
+    const again = await browser.newPage();
+    await again.goto(status.UI_URL!);
+    await expect
+      .poll(() => again.locator('[role="alert"]').textContent())
+      .toMatch(/expired or was already used/);
+    await again.close();
+    await screenshot(page, 'dashboard');
+  });
+
+  it('updates a card live when its service is stopped and started', async () => {
+    await card('postgres').getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('stopped');
+    await expect.poll(() => card('migrate').getAttribute('data-state')).toBe('stopped');
+    await screenshot(page, 'postgres-stopped');
+    await card('postgres').getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => card('postgres').getAttribute('data-state'), { timeout: 20_000 }).toBe('healthy');
+    await expect
+      .poll(() => card('migrate').getAttribute('data-state'), { timeout: 20_000 })
+      .toBe('completed');
+  });
+
+  it('shows a killed service coming back, with its restart counted', async () => {
+    const before = (await stack.status()).services.find((s) => s.name === 'postgres')!;
+    const restartsBefore = Number(await card('postgres').locator('[data-testid="restarts"]').textContent());
+    process.kill(before.pid!, 'SIGKILL');
+    await expect
+      .poll(() => card('postgres').locator('[data-testid="restarts"]').textContent(), { timeout: 20_000 })
+      .toBe(String(restartsBefore + 1));
+    await expect.poll(() => card('postgres').getAttribute('data-state'), { timeout: 20_000 }).toBe('healthy');
+  });
+
+  it('streams logs and filters them with a regular expression', async () => {
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    await page.locator('[data-testid="log-service"]').selectOption('postgres');
+    await page.locator('[data-testid="log-filter"]').fill('ready to accept|crashed');
+    const lines = page.locator('[data-testid="log-lines"] .log-line');
+    await expect.poll(() => lines.count()).toBeGreaterThan(1);
+    for (const text of await lines.allTextContents()) expect(text).toMatch(/ready to accept|crashed/i);
+    // A line logged now arrives without reloading.
+    const count = await lines.count();
+    await stack.cli(['restart', 'postgres']);
+    await expect.poll(() => lines.count(), { timeout: 20_000 }).toBeGreaterThan(count);
+    await screenshot(page, 'logs');
+  });
+
+  it('shows connection details with the service key masked until revealed, and the keys are valid', async () => {
+    await page.getByRole('tab', { name: 'Connection' }).click();
+    const anon = page.locator('[data-testid="conn-ANON_KEY"] .value');
+    const service = page.locator('[data-testid="conn-SERVICE_ROLE_KEY"] .value');
+    expect(await anon.textContent()).toBe(status.ANON_KEY);
+    expect(await service.textContent()).toMatch(/^•+$/);
+    await screenshot(page, 'connection');
+    await page
+      .locator('[data-testid="conn-SERVICE_ROLE_KEY"]')
+      .getByRole('button', { name: 'Reveal' })
+      .click();
+    expect(await service.textContent()).toBe(status.SERVICE_ROLE_KEY);
+    const secret = new TextEncoder().encode(status.JWT_SECRET);
+    expect((await jwtVerify(status.ANON_KEY, secret)).payload.role).toBe('anon');
+    expect((await jwtVerify(status.SERVICE_ROLE_KEY, secret)).payload.role).toBe('service_role');
+  });
+
+  it('resets the database from the reset tiers, after a confirmation', async () => {
+    const client = new pg.Client({ connectionString: status.DB_URL });
+    await client.connect();
+    await client.query('create table scratch (x int)');
+    await client.end();
+    await page.getByRole('tab', { name: 'Resets' }).click();
+    await page
+      .locator('[data-testid="tier-reset-database"]')
+      .getByRole('button', { name: 'Reset the database…' })
+      .click();
+    await screenshot(page, 'reset-confirm');
+    await page.getByRole('button', { name: 'Confirm: reset the database' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="reset-result"]').textContent(), { timeout: 30_000 })
+      .toMatch(/^Done in/);
+    const after = new pg.Client({ connectionString: status.DB_URL });
+    await after.connect();
+    const { rows } = await after.query(`select to_regclass('public.scratch') as t`);
+    await after.end();
+    expect(rows[0]).toEqual({ t: null });
+  });
+
+  it('writes a diagnostics bundle with the secrets redacted', async () => {
+    await page.getByRole('tab', { name: 'Checks' }).click();
+    expect(await page.locator('.checks li').count()).toBeGreaterThanOrEqual(3);
+    await page.getByRole('button', { name: 'Collect diagnostics' }).click();
+    await expect
+      .poll(() => page.locator('[data-testid="diagnostics-path"]').textContent())
+      .toMatch(/diagnostics-.*\.zip/);
+    await screenshot(page, 'checks');
+    const text = (await page.locator('[data-testid="diagnostics-path"]').textContent()) ?? '';
+    const file = /Written to (\S+\.zip)/.exec(text)?.[1] ?? '';
+    const entries = unzipSync(readFileSync(file));
+    expect(Object.keys(entries)).toEqual(
+      expect.arrayContaining(['status.json', 'versions.json', 'logs/postgres.log']),
+    );
+    const everything = Object.values(entries)
+      .map((bytes) => strFromU8(bytes))
+      .join('\n');
+    for (const secret of [status.JWT_SECRET, status.SERVICE_ROLE_KEY, status.ANON_KEY])
+      expect(everything).not.toContain(secret);
+    expect(strFromU8(entries['status.json']!)).toContain('[REDACTED]');
+  });
+
+  it('refuses the control API without the token or from a foreign origin', async () => {
+    const base = new URL(status.UI_URL!).origin;
+    expect((await fetch(`${base}/v1/status`)).status).toBe(401);
+    const control = JSON.parse(readFileSync(`${stack.dataDir}/run/control.json`, 'utf8')) as {
+      token: string;
+    };
+    const auth = { authorization: `Bearer ${control.token}` };
+    expect((await fetch(`${base}/v1/status`, { headers: auth })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/v1/status`, { headers: { ...auth, origin: 'http://evil.example' } })).status,
+    ).toBe(403);
+  });
+});
