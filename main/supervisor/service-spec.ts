@@ -71,6 +71,8 @@ export interface ServiceSpec {
   /** The port it listens on (checked free before start); `portFlag` is the CLI flag that moves it. */
   readonly port?: number;
   readonly portFlag?: string;
+  /** Other ports the same process listens on (checked free before start too). */
+  readonly extraPorts?: readonly { readonly what: string; readonly port: number; readonly flag: string }[];
   readonly url?: string;
 }
 

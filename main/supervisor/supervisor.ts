@@ -63,11 +63,16 @@ export class Supervisor {
 
   /** The ports the services will listen on, for the pre-flight check. */
   portClaims(): { service: string; port: number; flag: string }[] {
-    return this.order.flatMap((spec) =>
-      spec.port === undefined
+    return this.order.flatMap((spec) => [
+      ...(spec.port === undefined
         ? []
-        : [{ service: spec.name, port: spec.port, flag: spec.portFlag ?? 'the settings' }],
-    );
+        : [{ service: spec.name, port: spec.port, flag: spec.portFlag ?? 'the settings' }]),
+      ...(spec.extraPorts ?? []).map((p) => ({
+        service: `${spec.name} (${p.what})`,
+        port: p.port,
+        flag: p.flag,
+      })),
+    ]);
   }
 
   /** Whether a service of that name exists. */

@@ -72,7 +72,8 @@ describe('flow-desktop CLI lifecycle (real Postgres)', () => {
 
     const after = await stack.status();
     expect(after.running).toBe(false);
-    expect(after.services.map((s) => s.state)).toEqual(['stopped', 'stopped']);
+    expect(after.services.length).toBeGreaterThanOrEqual(2);
+    expect(after.services.every((s) => s.state === 'stopped')).toBe(true);
     // Ports are sticky: the stopped stack still reports the port it ran on, without the flag.
     expect(after.DB_URL).toBe(status.DB_URL);
   });
@@ -139,7 +140,9 @@ describe('flow-desktop CLI lifecycle (real Postgres)', () => {
 
     const unknown = await stack.cli(['restart', 'nope']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('flow-desktop: no service "nope"; services: postgres, migrate\n');
+    expect(unknown.stderr).toMatch(
+      /^flow-desktop: no service "nope"; services: postgres, migrate(, [a-z0-9-]+)*\n$/,
+    );
     const badFormat = await stack.cli(['status', '-o', 'yaml']);
     expect(badFormat.code).toBe(1);
     expect(badFormat.stderr.trim().split('\n')).toHaveLength(1);

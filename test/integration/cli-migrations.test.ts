@@ -36,7 +36,8 @@ describe('flow-desktop migrations, seed and reset (real Postgres)', () => {
     mkdirSync(path.join(supabaseDir, 'migrations'));
     migration('20240101000000_runs.sql', FIRST);
     writeFileSync(path.join(supabaseDir, 'seed.sql'), `insert into public.runs (note) values ('seed');\n`);
-    stack = await TestStack.create({ FLOW_DESKTOP_SUPABASE_DIR: supabaseDir });
+    // No agents: this project has no control-plane tables for them to work on.
+    stack = await TestStack.create({ FLOW_DESKTOP_SUPABASE_DIR: supabaseDir, FLOW_DESKTOP_AGENTS: '0' });
   });
   afterEach(async () => {
     await stack.cleanup();

@@ -1,7 +1,54 @@
-import type { ServiceSpec } from '../../supervisor/service-spec.js';
-import type { StackServiceContext } from '../../stack/stack-services.js';
+import path from 'node:path';
 
-/** The Supabase-compatible API (REST, Auth) and the mailbox; not built yet (issue 4). */
-export function apiServices(_ctx: StackServiceContext): ServiceSpec[] {
-  return [];
+import { tsNodeCommand } from '../../process/node-command.js';
+import type { StackServiceContext } from '../../stack/stack-services.js';
+import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
+
+/** The child-process entry of the API server. */
+const ENTRY = path.join(import.meta.dirname, '..', '..', 'supabase-api', 'main.ts');
+
+/**
+ * The Supabase-compatible API: REST (/rest/v1), Auth (/auth/v1) and, in the same process, the mailbox on
+ * the Inbucket port. It starts once the migrations are done and connects as authenticator and
+ * supabase_auth_admin, as PostgREST and GoTrue do.
+ */
+export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
+  const { ports, layout } = ctx.config;
+  return [
+    {
+      name: 'supabase-api',
+      description: `Supabase API (REST, Auth) and mailbox on port ${ports.inbucket}`,
+      kind: 'daemon',
+      dependsOn: [{ service: 'migrate', condition: 'completed' }],
+      port: ports.api,
+      portFlag: '--api-port',
+      extraPorts: [{ what: 'mailbox', port: ports.inbucket, flag: '--mailbox-port' }],
+      url: `http://127.0.0.1:${ports.api}`,
+      launch: {
+        type: 'process',
+        command: () =>
+          Promise.resolve(
+            tsNodeCommand(ENTRY, [], {
+              SUPABASE_API_PORT: String(ports.api),
+              SUPABASE_API_MAILBOX_PORT: String(ports.inbucket),
+              SUPABASE_API_DB_PORT: String(ports.db),
+              SUPABASE_API_DATABASE: ctx.db.database,
+              SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
+              SUPABASE_API_DATA_DIR: layout.root,
+            }),
+          ),
+      },
+      probe: {
+        check: { kind: 'http', url: `http://127.0.0.1:${ports.api}/auth/v1/health` },
+        intervalMs: 5000,
+        startIntervalMs: 100,
+        timeoutMs: 2000,
+        failureThreshold: 3,
+      },
+      startGracePeriodMs: 5000,
+      startTimeoutMs: 30_000,
+      restart: DEFAULT_RESTART,
+      stop: { signal: 'SIGTERM', timeoutMs: 5000 },
+    },
+  ];
 }

@@ -1,0 +1,150 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import pg from 'pg';
+
+import type { AuthDeps } from './auth/auth-types.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { SessionIssuer } from './auth/session-issuer.js';
+import { SessionStore } from './auth/session-store.js';
+import { UserStore } from './auth/user-store.js';
+import { apiHandler } from './http/api-handler.js';
+import { JwtCodec } from './http/jwt.js';
+import { mailboxHandler } from './mailbox/mailbox-server.js';
+import { MailStore } from './mailbox/mail-store.js';
+import { SchemaWatcher } from './rest/schema-watcher.js';
+
+/** How to run the API server. */
+export interface ApiServerOptions {
+  /** API port (0 picks a free one). */
+  readonly port: number;
+  /** Mailbox port; null to serve no mailbox page (messages are still stored). */
+  readonly mailboxPort: number | null;
+  readonly dbPort: number;
+  readonly database?: string;
+  readonly jwtSecret: string;
+  /** Where mailbox messages are kept; null keeps them in memory. */
+  readonly mailboxDir: string | null;
+  /** The URL clients use (links in e-mails); defaults to http://127.0.0.1:<port>. */
+  readonly externalUrl?: string;
+  readonly siteUrl?: string;
+  readonly schemas?: readonly string[];
+  readonly maxRows?: number;
+  readonly poolSize?: number;
+  readonly log?: (text: string) => void;
+}
+
+/** A running API server. */
+export interface ApiServer {
+  readonly port: number;
+  readonly mailboxPort: number | null;
+  readonly url: string;
+  readonly mail: MailStore;
+  /** Reloads the schema cache now (it also reloads on NOTIFY pgrst). */
+  reloadSchema(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Starts the Supabase-compatible API (REST as `authenticator`, Auth as `supabase_auth_admin`) on 127.0.0.1,
+ * and the mailbox page on its own port. Resolves once both listen; the schema cache loads in the background
+ * (requests get 503 PGRST002 until it is ready) so a restarting database never blocks start-up.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const log = options.log ?? (() => undefined);
+  const database = options.database ?? 'postgres';
+  const db = { host: HOST, port: options.dbPort, database, password: 'postgres' };
+  const restPool = new pg.Pool({
+    ...db,
+    user: 'authenticator',
+    max: options.poolSize ?? 10,
+    application_name: 'supabase-api rest',
+  });
+  const authPool = new pg.Pool({
+    ...db,
+    user: 'supabase_auth_admin',
+    max: 5,
+    application_name: 'supabase-api auth',
+  });
+  // Idle connections die when the database restarts or is reset: drop them instead of crashing.
+  restPool.on('error', (e) => log(`rest pool: ${e.message}`));
+  authPool.on('error', (e) => log(`auth pool: ${e.message}`));
+  const schemas = options.schemas ?? ['public'];
+  const watcher = new SchemaWatcher(
+    restPool,
+    { ...db, user: 'authenticator', application_name: 'supabase-api schema' },
+    schemas,
+    log,
+  );
+  const jwt = new JwtCodec(options.jwtSecret);
+  const mail = new MailStore(options.mailboxDir);
+
+  const apiServer = http.createServer();
+  const port = await listen(apiServer, options.port);
+  const url = options.externalUrl ?? `http://${HOST}:${port}`;
+  const auth: AuthDeps = {
+    users: new UserStore(authPool),
+    sessions: new SessionStore(authPool),
+    hasher: new PasswordHasher(restPool),
+    issuer: new SessionIssuer(jwt, `${url}/auth/v1`),
+    jwt,
+    mail,
+    externalUrl: url,
+    siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+  };
+  apiServer.on(
+    'request',
+    apiHandler({
+      rest: { pool: restPool, cache: () => watcher.get(), maxRows: options.maxRows ?? 1000 },
+      auth,
+      jwt,
+      log,
+    }),
+  );
+  let mailboxServer: http.Server | null = null;
+  let mailboxPort: number | null = null;
+  if (options.mailboxPort !== null) {
+    mailboxServer = http.createServer(mailboxHandler(mail));
+    try {
+      mailboxPort = await listen(mailboxServer, options.mailboxPort);
+    } catch (error: unknown) {
+      await closeServer(apiServer);
+      throw error;
+    }
+  }
+  await watcher.start();
+  return {
+    port,
+    mailboxPort,
+    url,
+    mail,
+    reloadSchema: () => watcher.reload(),
+    async close() {
+      await Promise.all([
+        closeServer(apiServer),
+        mailboxServer ? closeServer(mailboxServer) : Promise.resolve(),
+      ]);
+      await watcher.stop();
+      await Promise.all([restPool.end(), authPool.end()]);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type { IncomingMessage } from 'node:http';
+
+import { header } from '../http/http-io.js';
+import { adminRoute } from './admin-routes.js';
+import { AuthError } from './auth-error.js';
+import type { AuthDeps, AuthRequest, AuthResponse } from './auth-types.js';
+import { otp, recover, signUp, token, verifyGet, verifyPost } from './sign-in-routes.js';
+import { getUser, logout, updateUser } from './user-routes.js';
+
+const API_VERSION = '2024-01-01';
+
+const SETTINGS = {
+  external: Object.fromEntries(
+    [
+      'anonymous_users',
+      'apple',
+      'azure',
+      'bitbucket',
+      'discord',
+      'facebook',
+      'snapchat',
+      'figma',
+      'fly',
+      'github',
+      'gitlab',
+      'google',
+      'keycloak',
+      'kakao',
+      'linkedin',
+      'linkedin_oidc',
+      'notion',
+      'spotify',
+      'slack',
+      'slack_oidc',
+      'workos',
+      'twitch',
+      'twitter',
+      'email',
+      'phone',
+      'zoom',
+    ].map((p) => [p, p === 'email']),
+  ),
+  disable_signup: false,
+  mailer_autoconfirm: true,
+  phone_autoconfirm: false,
+  sms_provider: 'twilio',
+  saml_enabled: false,
+  saml_private_key_next_configured: false,
+  passkeys_enabled: false,
+};
+
+const HEALTH = {
+  version: 'v2.170.0',
+  name: 'GoTrue',
+  description: 'GoTrue is a user registration and authentication API',
+};
+
+function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  if (contentType?.includes('application/x-www-form-urlencoded'))
+    return Object.fromEntries(new URLSearchParams(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+  }
+  return value as Record<string, unknown>;
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const auth = header(req, 'authorization');
+  const m = auth ? /^bearer\s+(.+)$/i.exec(auth.trim()) : null;
+  return m ? m[1]!.trim() : null;
+}
+
+async function route(deps: AuthDeps, r: AuthRequest): Promise<AuthResponse> {
+  const parts = r.path.split('/').filter((p) => p !== '');
+  const [first, ...rest] = parts;
+  const key = `${r.method} ${first ?? ''}`;
+  switch (key) {
+    case 'GET health':
+      return { status: 200, json: HEALTH };
+    case 'GET settings':
+      return { status: 200, json: SETTINGS };
+    case 'POST signup':
+      return signUp(deps, r);
+    case 'POST token':
+      return token(deps, r);
+    case 'POST otp':
+    case 'POST magiclink':
+      return otp(deps, r);
+    case 'POST recover':
+      return recover(deps, r);
+    case 'POST verify':
+      return verifyPost(deps, r);
+    case 'GET verify':
+      return verifyGet(deps, r);
+    case 'GET user':
+      return getUser(deps, r);
+    case 'PUT user':
+      return updateUser(deps, r);
+    case 'POST logout':
+      return logout(deps, r);
+    default:
+      if (first === 'admin') return adminRoute(deps, r, rest);
+      throw new AuthError(404, 'not_found', 'Not found');
+  }
+}
+
+/** Handles one request below /auth/v1, answering errors in the 2024-01-01 shape with the version header. */
+export async function handleAuth(
+  deps: AuthDeps,
+  req: IncomingMessage,
+  path: string,
+  search: string,
+  body: string,
+  log: (text: string) => void,
+): Promise<AuthResponse> {
+  const versionHeader = { 'X-Supabase-Api-Version': API_VERSION };
+  try {
+    const request: AuthRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path,
+      query: new URLSearchParams(search),
+      body: parseBody(body, header(req, 'content-type')),
+      bearer: bearer(req),
+      userAgent: header(req, 'user-agent') ?? null,
+    };
+    const response = await route(deps, request);
+    return { ...response, headers: { ...versionHeader, ...response.headers } };
+  } catch (error: unknown) {
+    if (error instanceof AuthError)
+      return { status: error.status, json: error.body(), headers: versionHeader };
+    log(`auth error: ${error instanceof Error ? error.message : String(error)}`);
+    return {
+      status: 500,
+      json: {
+        code: 'unexpected_failure',
+        message: 'Unexpected failure, please check server logs for more information',
+      },
+      headers: versionHeader,
+    };
+  }
+}

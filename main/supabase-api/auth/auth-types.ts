@@ -1,0 +1,51 @@
+import type { JwtCodec } from '../http/jwt.js';
+import type { MailStore } from '../mailbox/mail-store.js';
+import type { PasswordHasher } from './password-hasher.js';
+import type { SessionIssuer } from './session-issuer.js';
+import type { SessionStore } from './session-store.js';
+import type { UserStore } from './user-store.js';
+
+/** What the Auth routes need. */
+export interface AuthDeps {
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly hasher: PasswordHasher;
+  readonly issuer: SessionIssuer;
+  readonly jwt: JwtCodec;
+  readonly mail: MailStore;
+  /** The API's own URL (http://127.0.0.1:5431), for links in e-mails. */
+  readonly externalUrl: string;
+  /** Where GET /verify redirects when redirect_to is missing or not allowed. */
+  readonly siteUrl: string;
+}
+
+/** An Auth request after routing. */
+export interface AuthRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly body: Record<string, unknown>;
+  readonly bearer: string | null;
+  readonly userAgent: string | null;
+}
+
+/** An Auth response: JSON (or none, for 204), or a 303 redirect. */
+export interface AuthResponse {
+  readonly status: number;
+  readonly json?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A string field of a JSON body, or undefined. */
+export function str(body: Record<string, unknown>, key: string): string | undefined {
+  const v = body[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** An object field of a JSON body, or undefined. */
+export function obj(body: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const v = body[key];
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}

@@ -1,0 +1,41 @@
+import type pg from 'pg';
+
+/** Cost of new bcrypt hashes, as Supabase Auth uses. */
+export const BCRYPT_COST = 10;
+
+/**
+ * Hashes and checks passwords with pgcrypto's bcrypt. It runs on the REST pool as service_role, because
+ * the bootstrap grants USAGE on schema `extensions` to the API roles but not to supabase_auth_admin.
+ */
+export class PasswordHasher {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async run<T>(sql: string, params: unknown[]): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`SELECT set_config('role', 'service_role', true)`);
+      const { rows } = await client.query<{ v: T }>(sql, params);
+      await client.query('COMMIT');
+      return rows[0]!.v;
+    } catch (error: unknown) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** A new bcrypt hash of `password`. */
+  hash(password: string): Promise<string> {
+    return this.run<string>(`SELECT extensions.crypt($1, extensions.gen_salt('bf', ${BCRYPT_COST})) AS v`, [
+      password,
+    ]);
+  }
+
+  /** Whether `password` matches the bcrypt `hash` (false for an empty or missing hash). */
+  async verify(password: string, hash: string | null): Promise<boolean> {
+    if (!hash) return false;
+    return this.run<boolean>(`SELECT extensions.crypt($1, $2) = $2 AS v`, [password, hash]);
+  }
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** An e-mail the stack "sent". */
+export interface MailMessage {
+  readonly id: string;
+  readonly to: string;
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly date: string;
+  /** The links in the message (e.g. the magic link), for tests and the GUI. */
+  readonly links: readonly string[];
+  /** The one-time code in the message, when there is one. */
+  readonly otp?: string;
+}
+
+/** What a sender supplies; id and date are added. */
+export type OutgoingMail = Omit<MailMessage, 'id' | 'date' | 'from'>;
+
+const ID = /^[0-9a-f-]{36}$/;
+
+/** Messages kept as one JSON file each under `<dataDir>/mailbox/` (or in memory when no folder is given). */
+export class MailStore {
+  private readonly memory = new Map<string, MailMessage>();
+
+  constructor(private readonly dir: string | null) {
+    if (dir) mkdirSync(dir, { recursive: true });
+  }
+
+  /** Stores a message and returns it. */
+  add(mail: OutgoingMail): MailMessage {
+    const message: MailMessage = {
+      ...mail,
+      id: randomUUID(),
+      date: new Date().toISOString(),
+      from: 'noreply@flow-desktop.local',
+    };
+    if (this.dir) writeFileSync(path.join(this.dir, `${message.id}.json`), JSON.stringify(message, null, 2));
+    else this.memory.set(message.id, message);
+    return message;
+  }
+
+  /** All messages, newest first, optionally only those to one recipient (case-insensitive). */
+  list(to?: string): MailMessage[] {
+    const all = this.dir ? this.readAll(this.dir) : [...this.memory.values()];
+    const wanted = to?.toLowerCase();
+    return all
+      .filter((m) => wanted === undefined || m.to.toLowerCase() === wanted)
+      .sort((a, b) => b.date.localeCompare(a.date));
+  }
+
+  /** One message by id. */
+  get(id: string): MailMessage | null {
+    if (!ID.test(id)) return null;
+    if (!this.dir) return this.memory.get(id) ?? null;
+    try {
+      return JSON.parse(readFileSync(path.join(this.dir, `${id}.json`), 'utf8')) as MailMessage;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Deletes one message; true when it existed. */
+  delete(id: string): boolean {
+    if (!this.get(id)) return false;
+    if (this.dir) rmSync(path.join(this.dir, `${id}.json`), { force: true });
+    else this.memory.delete(id);
+    return true;
+  }
+
+  /** Deletes all messages (of one recipient, when given); returns how many. */
+  clear(to?: string): number {
+    const doomed = this.list(to);
+    for (const m of doomed) this.delete(m.id);
+    return doomed.length;
+  }
+
+  private readAll(dir: string): MailMessage[] {
+    const out: MailMessage[] = [];
+    for (const file of readdirSync(dir)) {
+      if (!file.endsWith('.json')) continue;
+      const m = this.get(file.slice(0, -5));
+      if (m) out.push(m);
+    }
+    return out;
+  }
+}

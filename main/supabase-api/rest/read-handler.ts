@@ -1,0 +1,94 @@
+import type pg from 'pg';
+
+import { ApiError } from './api-error.js';
+import { inTransaction } from './executor.js';
+import { orderSql } from './expressions.js';
+import { parseQueryParams } from './query-params.js';
+import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import { qualifiedKey, type SchemaCache } from './schema-cache.js';
+import type { TableInfo } from './schema-types.js';
+import { qualified, SqlParams } from './sql-params.js';
+import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
+
+/** The table or view a request names, or 404 PGRST205. */
+export function lookupTable(cache: SchemaCache, schema: string, name: string): TableInfo {
+  const table = cache.tables.get(qualifiedKey(schema, name));
+  if (!table) {
+    throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`);
+  }
+  return table;
+}
+
+/** Status and headers of a read: Content-Range, 206 for a partial page, 416 past the end. */
+export function readResult(
+  req: RestRequest,
+  row: StatementRow,
+  offset: number,
+  singular: boolean,
+): RestResult {
+  const pageTotal = Number(row.page_total);
+  const total = row.total === null ? null : Number(row.total);
+  if (total !== null && offset > total) {
+    throw new ApiError(
+      416,
+      'PGRST103',
+      'Requested range not satisfiable',
+      `An offset of ${offset} was requested, but there are only ${total} rows.`,
+    );
+  }
+  const range = pageTotal === 0 ? '*' : `${offset}-${offset + pageTotal - 1}`;
+  const partial = total !== null && total > 0 && !(offset === 0 && pageTotal >= total);
+  const headers: Record<string, string> = {
+    'Content-Type': jsonContentType(singular),
+    'Content-Range': `${range}/${total ?? '*'}`,
+  };
+  if (req.prefer.applied.length > 0) headers['Preference-Applied'] = req.prefer.applied.join(', ');
+  return { status: partial ? 206 : 200, body: req.method === 'HEAD' ? null : row.body, headers };
+}
+
+/** Fails with 406 PGRST116 unless exactly one row came back (the caller's transaction then rolls back). */
+export function checkSingular(singular: boolean, row: StatementRow): void {
+  if (singular && row.page_total !== '1') {
+    throw new ApiError(
+      406,
+      'PGRST116',
+      'Cannot coerce the result to a single JSON object',
+      `The result contains ${row.page_total} rows`,
+    );
+  }
+}
+
+/** GET/HEAD on a table or view. */
+export async function readTable(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  req: RestRequest,
+  maxRows: number,
+): Promise<RestResult> {
+  const table = lookupTable(cache, req.schema, req.name);
+  const q = parseQueryParams(req.search);
+  const params = new SqlParams();
+  const ctx = buildContext(cache, params, q.levels);
+  const base = { label: table.name, alias: 't0', columns: [...table.columns.keys()], table };
+  const level = buildLevel(ctx, base, q.select, '');
+  checkEmbedPaths(ctx);
+  const top = q.levels.get('');
+  const offset = top?.offset ?? 0;
+  const sql = readStatement(ctx, {
+    from: `${qualified(table.schema, table.name)} AS "t0"`,
+    level,
+    order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
+    limit: Math.min(top?.limit ?? maxRows, maxRows),
+    offset,
+    count: req.prefer.count !== undefined,
+    singular: req.singular,
+    ctes: [],
+  });
+  const row = await inTransaction(client, cache, req.context, true, async () => {
+    const result = await client.query<StatementRow>(sql, params.values);
+    const first = result.rows[0]!;
+    checkSingular(req.singular, first);
+    return first;
+  });
+  return readResult(req, row, offset, req.singular);
+}

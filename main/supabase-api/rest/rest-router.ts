@@ -1,0 +1,137 @@
+import type { IncomingMessage } from 'node:http';
+
+import { ApiError, fromPgError } from './api-error.js';
+import type { RequestContext } from './executor.js';
+import { parsePrefer } from './prefer.js';
+import { readTable } from './read-handler.js';
+import { callRpc } from './rpc-handler.js';
+import type { RestDeps, RestRequest, RestResult } from './rest-types.js';
+import { writeTable } from './write-handler.js';
+
+const OBJECT = 'application/vnd.pgrst.object+json';
+const ACCEPTABLE = ['application/json', 'application/*', '*/*', 'application/vnd.pgrst.array+json', OBJECT];
+
+/** Whether the client asked for a single object; 406 PGRST107 for media types this server cannot make. */
+function negotiate(accept: string | undefined): boolean {
+  if (accept === undefined || accept.trim() === '') return false;
+  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
+  if (types.includes(OBJECT)) return true;
+  if (types.some((t) => ACCEPTABLE.includes(t))) return false;
+  throw new ApiError(406, 'PGRST107', `None of these media types are available: ${accept}`);
+}
+
+function chooseSchema(deps: RestDeps, profile: string | undefined): string {
+  const exposed = deps.cache().schemas;
+  if (profile === undefined || profile === '') return exposed[0]!;
+  if (!exposed.includes(profile)) {
+    throw new ApiError(
+      406,
+      'PGRST106',
+      `Invalid schema: ${profile}`,
+      null,
+      `Only the following schemas are exposed: ${exposed.join(', ')}`,
+    );
+  }
+  return profile;
+}
+
+function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** Handles one request below /rest/v1; `path` is the rest of the path, `search` the raw query string. */
+export async function handleRest(
+  deps: RestDeps,
+  req: IncomingMessage,
+  path: string,
+  search: string,
+  body: string,
+  identity: { role: string; claims: Readonly<Record<string, unknown>> },
+): Promise<RestResult> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  try {
+    const segments = path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+    const isRpc = segments.length === 2 && segments[0] === 'rpc';
+    if (segments.length === 0) return openApiRoot(deps);
+    if (!(segments.length === 1 || isRpc)) {
+      throw new ApiError(404, 'PGRST125', 'Invalid path specified in request URL');
+    }
+    if (!['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'].includes(method)) {
+      if (isRpc) throw new ApiError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
+      throw new ApiError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+    }
+    if (isRpc && (method === 'PATCH' || method === 'DELETE')) {
+      throw new ApiError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
+    }
+    const reading = method === 'GET' || method === 'HEAD';
+    const profile = req.headers[reading ? 'accept-profile' : 'content-profile'];
+    const schema = chooseSchema(deps, typeof profile === 'string' ? profile : undefined);
+    const context: RequestContext = {
+      role: identity.role,
+      claims: identity.claims,
+      method,
+      path: `/${segments.join('/')}`,
+      headers: lowerCaseHeaders(req),
+      schema,
+    };
+    const restReq: RestRequest = {
+      method: method as RestRequest['method'],
+      schema,
+      name: isRpc ? segments[1]! : segments[0]!,
+      search,
+      prefer: parsePrefer(typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined),
+      singular: negotiate(typeof req.headers.accept === 'string' ? req.headers.accept : undefined),
+      body,
+      context,
+    };
+    const cache = deps.cache();
+    const client = await deps.pool.connect().catch((error: unknown) => {
+      throw new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', String(error));
+    });
+    try {
+      let result: RestResult;
+      if (isRpc) result = await callRpc(client, cache, restReq, deps.maxRows);
+      else if (reading) result = await readTable(client, cache, restReq, deps.maxRows);
+      else result = await writeTable(client, cache, restReq);
+      if (typeof profile === 'string') result.headers['Content-Profile'] = schema;
+      return result;
+    } finally {
+      client.release();
+    }
+  } catch (error: unknown) {
+    return errorResult(fromPgError(error, identity.role));
+  }
+}
+
+/** A PostgREST error response. */
+export function errorResult(error: ApiError): RestResult {
+  return {
+    status: error.status,
+    body: JSON.stringify(error.body()),
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Proxy-Status': `PostgREST; error=${error.code}`,
+      ...error.headers,
+    },
+  };
+}
+
+function openApiRoot(deps: RestDeps): RestResult {
+  const cache = deps.cache();
+  const paths: Record<string, object> = { '/': {} };
+  for (const t of cache.tables.values()) paths[`/${t.name}`] = {};
+  for (const fns of cache.functions.values()) for (const f of fns) paths[`/rpc/${f.name}`] = {};
+  const doc = { swagger: '2.0', info: { title: 'Flow Desktop REST API', version: '12' }, paths };
+  return {
+    status: 200,
+    body: JSON.stringify(doc),
+    headers: { 'Content-Type': 'application/openapi+json; charset=utf-8' },
+  };
+}

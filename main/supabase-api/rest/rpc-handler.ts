@@ -1,0 +1,101 @@
+import type pg from 'pg';
+
+import { ApiError } from './api-error.js';
+import { inTransaction } from './executor.js';
+import { orderSql } from './expressions.js';
+import { parseQueryParams } from './query-params.js';
+import { checkSingular, readResult } from './read-handler.js';
+import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import { qualifiedKey, type SchemaCache } from './schema-cache.js';
+import { SqlParams } from './sql-params.js';
+import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
+import { callSql, chooseFunction } from './rpc-call.js';
+
+function bodyArgs(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'PGRST102', 'Empty or invalid json');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError(400, 'PGRST102', 'Empty or invalid json', 'The request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** POST/GET/HEAD /rpc/{fn}: calls the function; set-returning results take filters, order, limit, count. */
+export async function callRpc(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  req: RestRequest,
+  maxRows: number,
+): Promise<RestResult> {
+  const candidates = cache.functions.get(qualifiedKey(req.schema, req.name)) ?? [];
+  const argNames = new Set(candidates.flatMap((f) => f.args.map((a) => a.name)));
+  const isGet = req.method === 'GET' || req.method === 'HEAD';
+  const q = parseQueryParams(req.search, (key) => isGet && argNames.has(key));
+  let args: Record<string, unknown>;
+  if (isGet) {
+    args = {};
+    for (const [key, values] of q.rpcArgs) args[key] = values.length === 1 ? values[0] : values;
+  } else {
+    args = bodyArgs(req.body);
+  }
+  const fn = chooseFunction(cache, req.schema, req.name, Object.keys(args));
+  for (const a of fn.args) {
+    // Variadic arguments from a query string: one value is a one-element array.
+    if (isGet && a.variadic && typeof args[a.name] === 'string') args[a.name] = [args[a.name]];
+  }
+  const params = new SqlParams();
+  const call = callSql(fn, args, isGet ? null : req.body, params);
+  const readOnly = isGet || fn.volatility !== 'volatile';
+  const top = q.levels.get('');
+  const offset = top?.offset ?? 0;
+  const limit = fn.returnsSet ? Math.min(top?.limit ?? maxRows, maxRows) : null;
+  const prefix = call.argsFrom ? `${call.argsFrom} CROSS JOIN LATERAL ` : '';
+  let sql: string;
+  if (fn.returnKind === 'composite') {
+    const table = fn.returnTable;
+    const columns = table ? [...table.columns.keys()] : [...fn.outColumns];
+    const base = { label: fn.name, alias: 't0', columns, table };
+    const ctx = buildContext(cache, params, q.levels);
+    const level = buildLevel(ctx, base, q.select, '');
+    checkEmbedPaths(ctx);
+    sql = readStatement(ctx, {
+      from: `${prefix}${call.call} AS "t0"`,
+      level,
+      order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
+      limit,
+      offset,
+      count: req.prefer.count !== undefined && fn.returnsSet,
+      singular: req.singular || !fn.returnsSet,
+      ctes: [],
+    });
+  } else if (fn.returnKind === 'void') {
+    const from = call.argsFrom ? ` FROM ${call.argsFrom}` : '';
+    sql = `SELECT NULL::int8 AS total, 0::int8 AS page_total, '' AS body FROM (SELECT ${call.call}${from}) AS _t`;
+  } else {
+    const from = call.argsFrom ? ` FROM ${call.argsFrom}` : '';
+    let source = fn.returnsSet
+      ? `SELECT "t0"."pgrst_scalar" FROM ${prefix}${call.call} AS "t0"("pgrst_scalar")`
+      : `SELECT ${call.call} AS pgrst_scalar${from}`;
+    if (limit !== null) source += ` LIMIT ${params.add(limit)}`;
+    if (fn.returnsSet && offset > 0) source += ` OFFSET ${params.add(offset)}`;
+    const body = fn.returnsSet
+      ? `COALESCE(json_agg(_t.pgrst_scalar), '[]'::json)::text`
+      : `COALESCE((json_agg(_t.pgrst_scalar) -> 0)::text, 'null')`;
+    sql = `WITH pgrst_source AS (${source}) SELECT NULL::int8 AS total, count(*)::int8 AS page_total, ${body} AS body FROM pgrst_source AS _t`;
+  }
+  const row = await inTransaction(client, cache, req.context, readOnly, async () => {
+    const first = (await client.query<StatementRow>(sql, params.values)).rows[0]!;
+    if (fn.returnKind !== 'void') checkSingular(req.singular, first);
+    return first;
+  });
+  if (fn.returnKind === 'void') return { status: 204, body: null, headers: {} };
+  const result = readResult(req, row, offset, req.singular || !fn.returnsSet);
+  if (!fn.returnsSet) delete result.headers['Content-Range'];
+  const minimal = req.prefer.return === 'minimal';
+  return { ...result, status: fn.returnsSet ? result.status : 200, body: minimal ? null : result.body };
+}

@@ -1,0 +1,110 @@
+import type pg from 'pg';
+
+import { inTransaction, Rollback } from './executor.js';
+import type { LevelParams } from './query-ast.js';
+import { parseQueryParams } from './query-params.js';
+import { checkSingular, lookupTable } from './read-handler.js';
+import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import type { SchemaCache } from './schema-cache.js';
+import { SqlParams } from './sql-params.js';
+import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
+import { parseWriteBody } from './write-body.js';
+import { deleteCte, insertCte, returningColumns, updateCte } from './write-builder.js';
+
+/** POST (insert/upsert), PATCH (update) and DELETE on a table or view. */
+export async function writeTable(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  req: RestRequest,
+): Promise<RestResult> {
+  const table = lookupTable(cache, req.schema, req.name);
+  const q = parseQueryParams(req.search);
+  const params = new SqlParams();
+  const representation = req.prefer.return === 'representation';
+  const returning = representation ? returningColumns(cache, table, q.select) : '1 AS pgrst_one';
+  const conditions = q.levels.get('')?.conditions ?? [];
+  const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
+
+  let cte: string | null;
+  if (req.method === 'POST') {
+    const body = parseWriteBody(req.body, table, q.columns, true);
+    cte =
+      body.rows === 0
+        ? null
+        : insertCte(
+            table,
+            body,
+            {
+              missingDefault: req.prefer.missing === 'default',
+              onConflict: q.onConflict ?? null,
+              resolution: req.prefer.resolution ?? null,
+              returning,
+            },
+            params,
+          );
+  } else if (req.method === 'PATCH') {
+    const body = parseWriteBody(req.body, table, q.columns, false);
+    cte = body.columns.length === 0 ? null : updateCte(table, body, conditions, returning, params);
+  } else {
+    cte = deleteCte(table, conditions, returning, params);
+  }
+
+  let sql: string | null = null;
+  if (cte !== null) {
+    const inserted = merge
+      ? `(SELECT count(*) FROM pgrst_mut WHERE pgrst_inserted)::int8 AS inserted`
+      : undefined;
+    if (representation) {
+      // The mutation already applied the filters; the representation only shapes (and embeds) its rows.
+      const levels = new Map<string, LevelParams>(q.levels);
+      levels.set('', { conditions: [] });
+      const ctx = buildContext(cache, params, levels);
+      const base = { label: table.name, alias: 't0', columns: [...table.columns.keys()], table };
+      const level = buildLevel(ctx, base, q.select, '');
+      checkEmbedPaths(ctx);
+      sql = readStatement(ctx, {
+        from: 'pgrst_mut AS "t0"',
+        level,
+        order: null,
+        limit: null,
+        offset: 0,
+        count: false,
+        singular: req.singular,
+        ctes: [cte],
+        ...(inserted ? { extra: inserted } : {}),
+      });
+    } else {
+      sql =
+        `WITH ${cte} SELECT NULL::int8 AS total, count(*)::int8 AS page_total, '' AS body` +
+        `${inserted ? `, count(*) FILTER (WHERE pgrst_inserted)::int8 AS inserted` : ''} FROM pgrst_mut`;
+    }
+  }
+
+  const empty: StatementRow = { total: null, page_total: '0', body: req.singular ? 'null' : '[]' };
+  const row = await inTransaction(client, cache, req.context, false, async () => {
+    const result = sql === null ? empty : (await client.query<StatementRow>(sql, params.values)).rows[0]!;
+    checkSingular(req.singular, result);
+    if (req.prefer.tx === 'rollback') throw new Rollback(result);
+    return result;
+  });
+  return writeResult(req, row, merge, representation);
+}
+
+function writeResult(
+  req: RestRequest,
+  row: StatementRow,
+  merge: boolean,
+  representation: boolean,
+): RestResult {
+  const n = Number(row.page_total);
+  const total = req.prefer.count !== undefined ? String(n) : '*';
+  const range = req.method === 'POST' || n === 0 ? '*' : `0-${n - 1}`;
+  const headers: Record<string, string> = { 'Content-Range': `${range}/${total}` };
+  if (req.prefer.applied.length > 0) headers['Preference-Applied'] = req.prefer.applied.join(', ');
+  let status: number;
+  if (req.method === 'POST') status = merge && row.inserted === '0' && n > 0 ? 200 : 201;
+  else status = representation ? 200 : 204;
+  if (!representation) return { status, body: null, headers };
+  headers['Content-Type'] = jsonContentType(req.singular);
+  return { status, body: row.body, headers };
+}
