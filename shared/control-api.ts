@@ -1,3 +1,4 @@
+import type { MailMessage } from './mailbox.js';
 import type { PreflightCheck } from './preflight.js';
 import type { ServiceInfo } from './service-info.js';
 import type { LogLine } from './stack-events.js';
@@ -40,6 +41,14 @@ export interface ControlRoutes {
     readonly request: Record<string, never>;
     readonly response: { readonly path: string; readonly bytes: number };
   };
+  'GET /v1/mailbox': {
+    readonly request: Record<string, never>;
+    readonly response: { readonly messages: readonly MailMessage[] };
+  };
+  'POST /v1/mailbox/clear': {
+    readonly request: Record<string, never>;
+    readonly response: { readonly deleted: number };
+  };
   'POST /v1/ui-link': {
     readonly request: Record<string, never>;
     readonly response: { readonly url: string };
@@ -67,6 +76,8 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'GET /v1/settings',
   'PUT /v1/settings',
   'POST /v1/diagnostics',
+  'GET /v1/mailbox',
+  'POST /v1/mailbox/clear',
   'POST /v1/ui-link',
   'POST /v1/shutdown',
 ];

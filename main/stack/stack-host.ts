@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { ControlRoutes, Settings, SettingsInfo } from '../../shared/control-api.js';
+import type { MailMessage } from '../../shared/mailbox.js';
 import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
 import { ControlRequestError, startControlServer } from '../control/control-server.js';
@@ -117,6 +118,8 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
           secrets: [...stack.secretValues(), token],
         }),
       ),
+    'GET /v1/mailbox': async () => ({ messages: await mailbox<MailMessage[]>(config.ports.inbucket, 'GET') }),
+    'POST /v1/mailbox/clear': () => mailbox<{ deleted: number }>(config.ports.inbucket, 'DELETE'),
     'POST /v1/ui-link': () => {
       const url = uiLink();
       if (!url)
@@ -159,6 +162,29 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
   };
 
   return { controlUrl: server.url, uiLink, started: stack.up(), stopped, shutdown };
+}
+
+/**
+ * The mailbox lives in the supabase-api process on its own port; the GUI reaches it through the control API
+ * so it needs no second origin (and no CORS) of its own.
+ */
+async function mailbox<T>(port: number, method: 'GET' | 'DELETE'): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+      method,
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    throw new ControlRequestError(
+      503,
+      'mailbox_down',
+      `the mailbox (port ${port}) does not answer; is supabase-api running?`,
+    );
+  }
+  if (!response.ok)
+    throw new ControlRequestError(502, 'mailbox_error', `the mailbox answered HTTP ${response.status}`);
+  return (await response.json()) as T;
 }
 
 /** The newest `n` lines matching a case-insensitive regular expression (a bad pattern is a 400). */

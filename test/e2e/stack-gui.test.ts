@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import { strFromU8, unzipSync } from 'fflate';
+import { createClient, type RealtimeClientOptions } from '@supabase/supabase-js';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
@@ -9,6 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGuiBuilt } from '../../main/stack/gui-build.js';
 import { launchBrowser, screenshot } from '../support/browser.js';
 import { TestStack, type StatusJson } from '../support/cli.js';
+
+type RealtimeTransport = RealtimeClientOptions['transport'];
+
+/** Node 20 has no WebSocket and the embedded API serves no realtime: a transport that is never used. */
+class NoWebSocket {
+  constructor() {
+    throw new Error('realtime is not served by the embedded API');
+  }
+}
 
 /** The GUI of `flow-desktop serve` in real Chromium, against a real stack. */
 describe('Stack GUI (headless mode, Chromium)', () => {
@@ -100,6 +110,51 @@ describe('Stack GUI (headless mode, Chromium)', () => {
     const secret = new TextEncoder().encode(status.JWT_SECRET);
     expect((await jwtVerify(status.ANON_KEY, secret)).payload.role).toBe('anon');
     expect((await jwtVerify(status.SERVICE_ROLE_KEY, secret)).payload.role).toBe('service_role');
+  });
+
+  it('gives keys that work with supabase-js against the API, under RLS', async () => {
+    const supabase = createClient(status.API_URL, status.ANON_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: NoWebSocket as unknown as NonNullable<RealtimeTransport> },
+    });
+    const anonymous = await supabase.from('user_grants').select('object_role');
+    // anon has no privileges on control-plane tables: PostgREST's 42501, not an empty list.
+    expect(anonymous.error?.code).toBe('42501');
+    const signIn = await supabase.auth.signInWithPassword({
+      email: 'alice@example.com',
+      password: 'password',
+    });
+    expect(signIn.error).toBeNull();
+    const grants = await supabase.from('user_grants').select('object_role, capability');
+    expect(grants.data).toContainEqual({ object_role: 'aliceCo/', capability: 'admin' });
+    const admin = createClient(status.API_URL, status.SERVICE_ROLE_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: NoWebSocket as unknown as NonNullable<RealtimeTransport> },
+    });
+    const all = await admin.from('user_grants').select('object_role', { count: 'exact', head: true });
+    expect(all.count).toBeGreaterThan(grants.data?.length ?? 0);
+  });
+
+  it('shows the magic link and code Auth sent in the mailbox view', async () => {
+    const supabase = createClient(status.API_URL, status.ANON_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: NoWebSocket as unknown as NonNullable<RealtimeTransport> },
+    });
+    const sent = await supabase.auth.signInWithOtp({ email: 'bob@example.com' });
+    expect(sent.error).toBeNull();
+    await page.getByRole('tab', { name: 'Mailbox' }).click();
+    const message = page.locator('[data-testid="mail-message"]').filter({ hasText: 'bob@example.com' });
+    await expect.poll(() => message.count(), { timeout: 10_000 }).toBe(1);
+    const otp = await message.locator('[data-testid="mail-otp"]').textContent();
+    expect(otp).toMatch(/^\d{6}$/);
+    expect(await message.locator('[data-testid="mail-link"]').getAttribute('href')).toMatch(
+      /\/auth\/v1\/verify\?token=/,
+    );
+    await screenshot(page, 'mailbox');
+    // The code from the mailbox signs bob in.
+    const verified = await supabase.auth.verifyOtp({ email: 'bob@example.com', token: otp!, type: 'email' });
+    expect(verified.error).toBeNull();
+    expect(verified.data.user?.email).toBe('bob@example.com');
   });
 
   it('resets the database from the reset tiers, after a confirmation', async () => {

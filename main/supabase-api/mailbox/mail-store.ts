@@ -2,20 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** An e-mail the stack "sent". */
-export interface MailMessage {
-  readonly id: string;
-  readonly to: string;
-  readonly from: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly date: string;
-  /** The links in the message (e.g. the magic link), for tests and the GUI. */
-  readonly links: readonly string[];
-  /** The one-time code in the message, when there is one. */
-  readonly otp?: string;
-}
+import type { MailMessage } from '../../../shared/mailbox.js';
+
+export type { MailMessage };
 
 /** What a sender supplies; id and date are added. */
 export type OutgoingMail = Omit<MailMessage, 'id' | 'date' | 'from'>;

@@ -5,6 +5,7 @@ import { establishSession } from '../api/session.js';
 import { ChecksPanel } from '../components/ChecksPanel.js';
 import { ConnectionPanel } from '../components/ConnectionPanel.js';
 import { LogsView } from '../components/LogsView.js';
+import { MailboxPanel } from '../components/MailboxPanel.js';
 import { ResetPanel } from '../components/ResetPanel.js';
 import { ServiceCard } from '../components/ServiceCard.js';
 import { SettingsPanel } from '../components/SettingsPanel.js';
@@ -12,7 +13,7 @@ import { StartupProgress } from '../components/StartupProgress.js';
 import { startEventFeed } from '../stores/event-feed.js';
 import { useStackStore } from '../stores/stack-store.js';
 
-const TABS = ['Services', 'Logs', 'Connection', 'Resets', 'Settings', 'Checks'] as const;
+const TABS = ['Services', 'Logs', 'Connection', 'Mailbox', 'Resets', 'Settings', 'Checks'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The Stack GUI: every service at a glance, and what to do when one is not healthy. */
@@ -77,6 +78,7 @@ export function App(): React.JSX.Element {
         )}
         {tab === 'Logs' && <LogsView />}
         {tab === 'Connection' && <ConnectionPanel />}
+        {tab === 'Mailbox' && <MailboxPanel />}
         {tab === 'Resets' && <ResetPanel />}
         {tab === 'Settings' && <SettingsPanel />}
         {tab === 'Checks' && <ChecksPanel />}
