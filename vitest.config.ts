@@ -3,7 +3,14 @@ import { defineConfig } from 'vitest/config';
 // Integration tests start real Postgres clusters and CLI processes; two at a time suits a 2-core machine.
 export default defineConfig({
   test: {
-    include: ['main/**/*.test.ts', 'agent/**/*.test.ts', 'supabase/tests/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'main/**/*.test.ts',
+      'shared/**/*.test.ts',
+      'renderer/**/*.test.ts',
+      'agent/**/*.test.ts',
+      'supabase/tests/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
