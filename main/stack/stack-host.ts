@@ -12,7 +12,7 @@ import type { StartOutcome } from '../supervisor/supervisor.js';
 import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
 import { PROJECT_ROOT } from './project-paths.js';
-import { findFlowBinaries, readSettings, writeSettings } from './settings-store.js';
+import { findFlowBinaries, readSettings, validateSettings, writeSettings } from './settings-store.js';
 
 /** A stack being hosted: its control API is up and its services are starting or running. */
 export interface HostedStack {
@@ -99,6 +99,13 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     'GET /v1/settings': () => Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile))),
     'PUT /v1/settings': (req) => {
       try {
+        // Ports left unset keep their current values: check the combination the next start will use.
+        validateSettings({
+          dbPort: req.dbPort ?? config.ports.db,
+          apiPort: req.apiPort ?? config.ports.api,
+          uiPort: req.uiPort ?? config.ports.studio,
+          mailboxPort: req.mailboxPort ?? config.ports.inbucket,
+        });
         return Promise.resolve(settingsInfo(stack, writeSettings(config.layout.settingsFile, req)));
       } catch (error: unknown) {
         throw new ControlRequestError(

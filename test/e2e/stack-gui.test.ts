@@ -179,6 +179,30 @@ describe('Stack GUI (headless mode, Chromium)', () => {
     expect(rows[0]).toEqual({ t: null });
   });
 
+  it('saves settings for the next start, validates them, and says which Flow binaries were found', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const agents = page.getByLabel('Agent instances');
+    await agents.fill('3');
+    await page.getByLabel('Flow bin directory').fill('/nonexistent/flow/bin');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('status').last().textContent())
+      .toBe('Saved. Restart the stack to apply.');
+    expect(await page.locator('.binaries').textContent()).toMatch(/✕ flowctl-go.*not found/);
+    await screenshot(page, 'settings');
+    const saved = JSON.parse(readFileSync(`${stack.dataDir}/settings.json`, 'utf8')) as {
+      agentCount: number;
+    };
+    expect(saved.agentCount).toBe(3);
+    // A bad combination is refused by the server with the reason, and nothing is saved.
+    await page.getByLabel('Postgres port').fill(String(stack.apiPort));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => page.getByRole('status').last().textContent())
+      .toBe('two services cannot share a port');
+    expect(JSON.parse(readFileSync(`${stack.dataDir}/settings.json`, 'utf8'))).toEqual(saved);
+  });
+
   it('writes a diagnostics bundle with the secrets redacted', async () => {
     await page.getByRole('tab', { name: 'Checks' }).click();
     expect(await page.locator('.checks li').count()).toBeGreaterThanOrEqual(3);
