@@ -41,6 +41,18 @@ describe('logs store', () => {
     expect(filterLines(lines, null, '(oops').map((l) => l.seq)).toEqual([3]);
   });
 
+  it('filters by level: warnings and errors, or the supervisor notes', () => {
+    const lines: LogLine[] = [
+      line(1, 'postgres', 'LOG:  checkpoint complete'),
+      line(2, 'postgres', 'FATAL:  the database system is starting up'),
+      { ...line(3, 'postgres', 'restarting in 250 ms (attempt 1)'), stream: 'supervisor' },
+      line(4, 'agent-1', 'WARN job 12 took long'),
+    ];
+    expect(filterLines(lines, null, '', 'problems').map((l) => l.seq)).toEqual([2, 4]);
+    expect(filterLines(lines, null, '', 'supervisor').map((l) => l.seq)).toEqual([3]);
+    expect(filterLines(lines, 'postgres', '', 'all').map((l) => l.seq)).toEqual([1, 2, 3]);
+  });
+
   it('filters 100k lines quickly enough to type into the box', () => {
     const many = Array.from({ length: 100_000 }, (_, i) =>
       line(i + 1, i % 2 ? 'a' : 'b', `line ${i} ${i % 7 === 0 ? 'error' : 'ok'}`),

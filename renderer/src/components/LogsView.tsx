@@ -1,16 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef } from 'react';
 
-import { filterLines, useLogsStore } from '../stores/logs-store.js';
+import { filterLines, type LogLevel, useLogsStore } from '../stores/logs-store.js';
 import { useShallow } from 'zustand/react/shallow';
 
 import { useStackStore } from '../stores/stack-store.js';
 
 /** Per-service and combined logs, filtered by a regular expression, following new lines; virtualised. */
 export function LogsView(): React.JSX.Element {
-  const { lines, service, pattern, follow, setService, setPattern, setFollow } = useLogsStore();
+  const { lines, service, pattern, level, follow, setService, setPattern, setLevel, setFollow } =
+    useLogsStore();
   const services = useStackStore(useShallow((s) => s.status?.services.map((x) => x.name) ?? []));
-  const shown = useMemo(() => filterLines(lines, service, pattern), [lines, service, pattern]);
+  const shown = useMemo(() => filterLines(lines, service, pattern, level), [lines, service, pattern, level]);
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: shown.length,
@@ -37,6 +38,18 @@ export function LogsView(): React.JSX.Element {
                 {name}
               </option>
             ))}
+          </select>
+        </label>
+        <label>
+          Level{' '}
+          <select
+            value={level}
+            onChange={(e) => setLevel(e.target.value as LogLevel)}
+            data-testid="log-level"
+          >
+            <option value="all">all</option>
+            <option value="problems">warnings and errors</option>
+            <option value="supervisor">supervisor notes</option>
           </select>
         </label>
         <label>

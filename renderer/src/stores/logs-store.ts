@@ -6,14 +6,19 @@ import type { LogLine } from '../../../shared/stack-events.js';
 export const MAX_LINES = 100_000;
 
 /** Logs as the GUI shows them: all lines received, and the view's filters. */
+/** Which lines to show by severity: everything, warnings and errors, or the supervisor's own notes. */
+export type LogLevel = 'all' | 'problems' | 'supervisor';
+
 export interface LogsStore {
   lines: LogLine[];
   service: string | null;
   pattern: string;
+  level: LogLevel;
   follow: boolean;
   append: (lines: readonly LogLine[]) => void;
   setService: (service: string | null) => void;
   setPattern: (pattern: string) => void;
+  setLevel: (level: LogLevel) => void;
   setFollow: (follow: boolean) => void;
 }
 
@@ -22,6 +27,7 @@ export const useLogsStore = create<LogsStore>((set) => ({
   lines: [],
   service: null,
   pattern: '',
+  level: 'all',
   follow: true,
   append(incoming) {
     set((state) => {
@@ -34,14 +40,19 @@ export const useLogsStore = create<LogsStore>((set) => ({
   },
   setService: (service) => set({ service }),
   setPattern: (pattern) => set({ pattern }),
+  setLevel: (level) => set({ level }),
   setFollow: (follow) => set({ follow }),
 }));
 
-/** Applies the service and regular-expression filters; an invalid pattern matches as plain text. */
+/** Words that mark a line as a warning or an error in the logs of Postgres, Node services and the agent. */
+const PROBLEM = /\b(WARN(ING)?|ERROR|FATAL|PANIC|crash(ed)?|fail(ed|ure)?|unhealthy|exception)\b/i;
+
+/** Applies the service, level and regular-expression filters; an invalid pattern matches as plain text. */
 export function filterLines(
   lines: readonly LogLine[],
   service: string | null,
   pattern: string,
+  level: LogLevel = 'all',
 ): readonly LogLine[] {
   let matcher: (text: string) => boolean = () => true;
   if (pattern) {
@@ -53,5 +64,7 @@ export function filterLines(
       matcher = (text) => text.toLowerCase().includes(needle);
     }
   }
-  return lines.filter((l) => (service === null || l.service === service) && matcher(l.text));
+  const levelOk = (l: LogLine): boolean =>
+    level === 'all' || (level === 'supervisor' ? l.stream === 'supervisor' : PROBLEM.test(l.text));
+  return lines.filter((l) => (service === null || l.service === service) && levelOk(l) && matcher(l.text));
 }
