@@ -1,8 +1,8 @@
 // Directives (token exchange, single use, claims re-queue, finality), queue notifications and realtime.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { openDatabase, sqlState, type DbFixture } from './support/database.js';
+import { useDatabase, sqlState, type DbFixture } from './support/database.js';
 import { ACCOUNTS, ALICE, BOB, CAROL, as, sqlAs, tryAs, type SeedUser } from './support/sql-as.js';
 
 const CLICK_TO_ACCEPT = 'd4a37dd7-1bf5-40e3-b715-60c4edd0f6dc';
@@ -11,13 +11,9 @@ const BETA_ONBOARD = '453e00cd-e12a-4ce5-b12d-3837aa385751';
 let fx: DbFixture;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  fx = await openDatabase();
-  pool = fx.pool;
-});
-
-afterAll(async () => {
-  await fx?.close();
+useDatabase((opened) => {
+  fx = opened;
+  pool = opened.pool;
 });
 
 interface Exchanged {

@@ -1,21 +1,15 @@
 // Types, domains, ids, JSON helpers, logs, profiles, connectors' generated columns and gateway tokens.
 import { jwtVerify, decodeJwt, decodeProtectedHeader } from 'jose';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { openDatabase, sqlState, type DbFixture } from './support/database.js';
+import { useDatabase, sqlState } from './support/database.js';
 import { ACCOUNTS, ALICE, BOB, CAROL, sqlAs, tryAs } from './support/sql-as.js';
 
-let fx: DbFixture;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  fx = await openDatabase();
-  pool = fx.pool;
-});
-
-afterAll(async () => {
-  await fx?.close();
+useDatabase((opened) => {
+  pool = opened.pool;
 });
 
 /** Whether `value` casts to the domain, or the SQLSTATE of the failure. */

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { openDatabase, type DbFixture } from './support/database.js';
+import { useDatabase, type DbFixture } from './support/database.js';
 
 const MIGRATIONS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../migrations');
 const SCHEMAS = ['public', 'internal', 'task_stat_partitions'];
@@ -15,13 +15,9 @@ const SCHEMAS = ['public', 'internal', 'task_stat_partitions'];
 let fx: DbFixture;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  fx = await openDatabase();
-  pool = fx.pool;
-});
-
-afterAll(async () => {
-  await fx?.close();
+useDatabase((opened) => {
+  fx = opened;
+  pool = opened.pool;
 });
 
 // A textual description of everything the migrations define in SCHEMAS, independent of oids and of the

@@ -3,25 +3,15 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { SUPABASE_DIR } from '../../main/stack/project-paths.js';
 import { TestStack } from '../support/cli.js';
+import { query } from '../support/sql.js';
 
 const FIRST = `create table public.runs (id serial primary key, note text not null);
 insert into public.runs (note) values ('first migration');
 `;
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('flow-desktop migrations, seed and reset (real Postgres)', () => {
   let supabaseDir: string;

@@ -1,18 +1,8 @@
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { isAlive, waitUntil } from '../../main/process/process-group.js';
 import { TestStack } from '../support/cli.js';
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { query } from '../support/sql.js';
 
 describe('flow-desktop recovery (real Postgres)', () => {
   let stack: TestStack;

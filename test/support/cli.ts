@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import type { ConnectionInfo } from '../../shared/stack-status.js';
 import { isAlive, signalGroup, terminateGroup, waitUntil } from '../../main/process/process-group.js';
 import { CLI_ENTRY } from '../../main/stack/project-paths.js';
 import { freePort } from './free-port.js';
@@ -97,14 +98,7 @@ export class TestStack {
 }
 
 /** The shape of `status --json`. */
-export interface StatusJson {
-  readonly API_URL: string;
-  readonly DB_URL: string;
-  readonly STUDIO_URL: string;
-  readonly INBUCKET_URL: string;
-  readonly JWT_SECRET: string;
-  readonly ANON_KEY: string;
-  readonly SERVICE_ROLE_KEY: string;
+export interface StatusJson extends ConnectionInfo {
   readonly state: string;
   readonly running: boolean;
   readonly pid: number | null;

@@ -1,5 +1,6 @@
 // One test cluster per test file, with one migrated and seeded database, and a pool connecting as postgres.
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 import {
   startTestCluster,
@@ -45,4 +46,19 @@ export async function sqlState(promise: Promise<unknown>): Promise<string | unde
     throw error;
   }
   return undefined;
+}
+
+/** Opens a database for this test file before its tests (handing it to `onOpen`) and closes it after them. */
+export function useDatabase(
+  onOpen: (fx: DbFixture) => void,
+  opts: { migrations?: boolean; seed?: boolean } = {},
+): void {
+  let fx: DbFixture | undefined;
+  beforeAll(async () => {
+    fx = await openDatabase(opts);
+    onOpen(fx);
+  });
+  afterAll(async () => {
+    await fx?.close();
+  });
 }
