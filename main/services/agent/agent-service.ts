@@ -1,7 +1,46 @@
-import type { ServiceSpec } from '../../supervisor/service-spec.js';
-import type { StackServiceContext } from '../../stack/stack-services.js';
+import path from 'node:path';
 
-/** The control-plane agent instances; not built yet (issue 5). */
-export function agentServices(_ctx: StackServiceContext): ServiceSpec[] {
-  return [];
+import { tsNodeCommand } from '../../process/node-command.js';
+import { PROJECT_ROOT } from '../../stack/project-paths.js';
+import type { StackServiceContext } from '../../stack/stack-services.js';
+import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
+
+/** The agent's entry point (agent/src/main.ts), run with tsx. */
+export const AGENT_ENTRY = path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts');
+
+/**
+ * The control-plane agents: `config.agentCount` processes named agent-1, agent-2 ..., each working the same
+ * queue (rows are locked `for update skip locked`, so they never collide). They connect as role `postgres`.
+ * Without a Flow bin dir they run in control-plane-only mode; without Docker, connector jobs fail with a status
+ * that says so. SIGTERM lets the current job finish (or roll back) before the process exits.
+ */
+export function agentServices(ctx: StackServiceContext): ServiceSpec[] {
+  const databaseUrl = ctx.db.owner;
+  const binDir = ctx.config.flowBinDir;
+  return Array.from({ length: ctx.config.agentCount }, (_, i): ServiceSpec => {
+    const name = `agent-${i + 1}`;
+    const args = ['--database', databaseUrl, '--name', name];
+    if (binDir) args.push('--bin-dir', binDir);
+    return {
+      name,
+      description: binDir
+        ? `control-plane agent (Flow binaries from ${binDir})`
+        : 'control-plane agent (control-plane-only mode)',
+      kind: 'daemon',
+      dependsOn: [{ service: 'migrate', condition: 'completed' }],
+      launch: {
+        type: 'process',
+        // An empty BIN_DIR keeps a BIN_DIR of the user's environment from switching modes behind the stack's back;
+        // DOCKER_HOST is inherited.
+        command: () => Promise.resolve(tsNodeCommand(AGENT_ENTRY, args, { BIN_DIR: binDir ?? '' })),
+      },
+      // No probe: the agent exits on a fatal start-up error, so staying up for the grace period means it
+      // connected and is working the queue.
+      startGracePeriodMs: 1500,
+      startTimeoutMs: 30_000,
+      restart: DEFAULT_RESTART,
+      // The agent's own bound for a running job is 20 s; then it abandons (rolls back) the job and exits.
+      stop: { signal: 'SIGTERM', timeoutMs: 30_000 },
+    };
+  });
 }

@@ -1,0 +1,164 @@
+// Helpers of the agent tests: in-process agents, queue rows, waiting for job results, Flow bin dirs.
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import pg from 'pg';
+
+import { Agent } from '../../agent/src/agent.js';
+import { type AgentConfig, defaultConfig } from '../../agent/src/config.js';
+import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
+
+/** Seeded users. */
+export const USERS = {
+  accounts: 'ffffffff-ffff-ffff-ffff-ffffffffffff',
+  alice: '11111111-1111-1111-1111-111111111111',
+  bob: '22222222-2222-2222-2222-222222222222',
+  carol: '33333333-3333-3333-3333-333333333333',
+} as const;
+
+/** Starts an in-process agent with a fast poll (stop it in afterEach). */
+export async function startAgent(databaseUrl: string, overrides: Partial<AgentConfig> = {}): Promise<Agent> {
+  const agent = new Agent(
+    defaultConfig(databaseUrl, {
+      pollIntervalMs: 200,
+      dockerSocket: '/nonexistent/docker.sock',
+      ...overrides,
+    }),
+    () => undefined,
+  );
+  await agent.start();
+  return agent;
+}
+
+/** A job's final status. */
+export interface JobResult {
+  readonly job_status: { type: string; error?: string; [key: string]: unknown };
+  readonly logs_token: string;
+}
+
+/** Waits until a queue row is no longer queued. */
+export async function waitForJob(
+  pool: pg.Pool,
+  table: string,
+  id: string,
+  timeoutMs = 20_000,
+): Promise<JobResult> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query<JobResult>(
+      `select job_status, logs_token::text from ${table} where id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (row && row.job_status.type !== 'queued') return row;
+    if (Date.now() > deadline) throw new Error(`${table} ${id} is still queued after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A draft spec to insert. */
+export interface SpecInput {
+  readonly name: string;
+  readonly type: 'capture' | 'collection' | 'materialization' | 'test' | null;
+  readonly spec?: unknown;
+  readonly expectPubId?: string | null;
+}
+
+/** Makes a draft of a user with specs; returns its id. */
+export async function makeDraft(pool: pg.Pool, userId: string, specs: readonly SpecInput[]): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    'insert into drafts (user_id) values ($1) returning id::text',
+    [userId],
+  );
+  const draftId = rows[0]!.id;
+  for (const s of specs) {
+    await pool.query(
+      'insert into draft_specs (draft_id, catalog_name, spec, spec_type, expect_pub_id) values ($1, $2, $3::json, $4, $5)',
+      [draftId, s.name, s.type === null ? null : JSON.stringify(s.spec), s.type, s.expectPubId ?? null],
+    );
+  }
+  return draftId;
+}
+
+/** Queues a publication of a draft; returns its id. */
+export async function queuePublication(
+  pool: pg.Pool,
+  userId: string,
+  draftId: string,
+  dryRun = false,
+): Promise<string> {
+  const { rows } = await pool.query<{ id: string }>(
+    'insert into publications (user_id, draft_id, dry_run) values ($1, $2, $3) returning id::text',
+    [userId, draftId, dryRun],
+  );
+  return rows[0]!.id;
+}
+
+/** Publishes specs as a user and waits for the outcome. */
+export async function publish(
+  pool: pg.Pool,
+  userId: string,
+  specs: readonly SpecInput[],
+  dryRun = false,
+): Promise<JobResult & { id: string; draftId: string }> {
+  const draftId = await makeDraft(pool, userId, specs);
+  const id = await queuePublication(pool, userId, draftId, dryRun);
+  return { ...(await waitForJob(pool, 'publications', id)), id, draftId };
+}
+
+/** Lines of a job's log through view_logs. */
+export async function viewLogs(
+  pool: pg.Pool,
+  token: string,
+): Promise<{ stream: string; log_line: string }[]> {
+  const { rows } = await pool.query<{ stream: string; log_line: string }>(
+    'select stream, log_line from view_logs($1)',
+    [token],
+  );
+  return rows;
+}
+
+/** Specs of the catalog format used across tests. */
+export const spec = {
+  collection: (key = ['/id'], extra: object = {}): object => ({ schema: { type: 'object' }, key, ...extra }),
+  derivation: (...sources: string[]): object => ({
+    schema: { type: 'object' },
+    key: ['/id'],
+    derivation: {
+      transform: Object.fromEntries(
+        sources.map((s, i) => [`t${i}`, { source: { name: s }, publish: { lambda: 'typescript' } }]),
+      ),
+    },
+  }),
+  capture: (...targets: string[]): object => ({
+    endpoint: { connector: { image: 'ghcr.io/estuary/source-hello-world:v1', config: {} } },
+    bindings: targets.map((t) => ({ resource: { stream: t }, target: t })),
+  }),
+  materialization: (...sources: string[]): object => ({
+    endpoint: {
+      connector: { image: 'ghcr.io/estuary/materialize-postgres@sha256:' + 'a'.repeat(64), config: {} },
+    },
+    bindings: sources.map((s) => ({ source: s, resource: { table: s.replaceAll('/', '_') } })),
+  }),
+  test: (ingest: string, verify: string): object => [
+    { ingest: { collection: ingest, documents: [{ id: 1 }] } },
+    { verify: { collection: verify, documents: [{ id: 1 }] } },
+  ],
+};
+
+/** The flowctl-go test double, linked into a fresh bin dir with its steering file. */
+export function flowBinDir(behaviour: object = {}): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flow-bin-'));
+  symlinkSync(
+    path.join(PROJECT_ROOT, 'test', 'fixtures', 'flow', 'flowctl-go'),
+    path.join(dir, 'flowctl-go'),
+  );
+  writeFileSync(path.join(dir, 'flowctl-double.json'), JSON.stringify(behaviour));
+  return dir;
+}
+
+/** A pool on a test database. */
+export function poolOf(url: string): pg.Pool {
+  return new pg.Pool({ connectionString: url, max: 4 });
+}
