@@ -29,6 +29,8 @@ describe('flow-desktop up in the foreground', () => {
         String(stack.mailboxPort),
         '--ui-port',
         String(stack.uiPort),
+        '--agents',
+        '0',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -44,9 +44,14 @@ export class TestStack {
 
   private constructor(private readonly env: Record<string, string>) {}
 
-  /** Makes a test stack; `env` goes to every CLI call (FLOW_DESKTOP_SUPABASE_DIR, ...). */
+  /**
+   * Makes a test stack; `env` goes to every CLI call (FLOW_DESKTOP_SUPABASE_DIR, ...). Agents are off unless a
+   * test asks for them (`--agents N` or FLOW_DESKTOP_AGENTS): they are not what most stack tests are about,
+   * and each is a Node process on a 2-core machine.
+   */
+
   static async create(env: Record<string, string> = {}): Promise<TestStack> {
-    const stack = new TestStack(env);
+    const stack = new TestStack({ FLOW_DESKTOP_AGENTS: '0', ...env });
     // Every port of its own, so stacks of tests running in parallel never collide.
     stack.dbPort = await freePort();
     stack.apiPort = await freePort();
