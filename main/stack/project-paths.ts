@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { locateResources } from '../app/resource-paths.js';
+
 /** The repository (or unpacked app) root: the folder that holds supabase/ and resources/. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** supabase/ with config.toml, bootstrap/, migrations/ and seed.sql. */
-export const SUPABASE_DIR = path.join(PROJECT_ROOT, 'supabase');
+/** supabase/ with config.toml, bootstrap/, migrations/ and seed.sql (the app's resources when packaged). */
+export const SUPABASE_DIR = locateResources(PROJECT_ROOT).supabaseDir;
 
 /** The CLI entry point, used to launch a detached supervisor. */
 export const CLI_ENTRY = path.join(PROJECT_ROOT, 'bin', 'flow-desktop.js');

