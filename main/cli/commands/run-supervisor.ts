@@ -51,14 +51,23 @@ export async function runSupervisor(config: StackConfig, mode: SuperviseMode): P
       printProblem(`${failed.name} failed: ${failed.lastError?.message ?? 'unknown error'}`);
       for (const line of failed.lastError?.logTail.slice(-10) ?? []) process.stderr.write(`    | ${line}\n`);
     }
-    off();
-    await hosted.shutdown();
-    throw new CliError(
-      `the stack did not start: ${first?.name ?? 'a service'} failed; see \`flow-desktop logs ${first?.name ?? ''}\``,
+    if (!mode.gui) {
+      off();
+      await hosted.shutdown();
+      throw new CliError(
+        `the stack did not start: ${first?.name ?? 'a service'} failed; see \`flow-desktop logs ${first?.name ?? ''}\``,
+      );
+    }
+    // With a GUI, a broken stack is exactly when it is needed: keep serving it (logs, restarts, resets).
+    const link = hosted.uiLink();
+    printProblem(
+      `the stack started with ${first?.name ?? 'a service'} failed; the GUI stays up to inspect and reset it${link ? `: ${link}` : ''}`,
     );
   }
   const seconds = ((Date.now() - begun) / 1000).toFixed(2);
-  if (mode.json) printJson(statusJson(stack.status(process.pid)));
+  if (!outcome.ok) {
+    // Reported above; wait for the user to fix or stop it.
+  } else if (mode.json) printJson(statusJson(stack.status(process.pid)));
   else if (mode.foreground) {
     print(`\nStack ready in ${seconds}s.\n`);
     print(statusPretty(stack.status(process.pid)));

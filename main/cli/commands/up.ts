@@ -83,6 +83,19 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
     if (endpoint?.pid === child.pid) {
       const client = await connectToSupervisor(layout.controlFile);
       const status = client ? await client.call('GET /v1/status', {}).catch(() => null) : null;
+      const settledBroken =
+        status?.state === 'degraded' &&
+        status.services.some((s) => s.state === 'failed') &&
+        flags.gui === true;
+      if (settledBroken && client) {
+        // A served GUI stays up on a broken stack so it can be inspected and reset; say so, and fail.
+        const link = (await client.call('POST /v1/ui-link', {})).url;
+        echo();
+        const failed = status.services.filter((s) => s.state === 'failed').map((s) => s.name);
+        throw new CliError(
+          `the stack started with ${failed.join(', ')} failed; the GUI is up to inspect and reset it: ${link}`,
+        );
+      }
       if (status?.state === 'running' && client) {
         echo();
         const link = status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;
