@@ -62,7 +62,9 @@ export function ServiceCard({
       {showError && service.lastError && (
         <details className="error" open={service.state === 'failed'}>
           <summary>{service.lastError.message}</summary>
-          <pre>{service.lastError.logTail.slice(-10).join('\n')}</pre>
+          {service.lastError.logTail.length > 0 && (
+            <pre>{service.lastError.logTail.slice(-10).join('\n')}</pre>
+          )}
         </details>
       )}
       <div className="actions">
