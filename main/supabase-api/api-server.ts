@@ -78,6 +78,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     user: 'authenticator',
     max: options.poolSize ?? 10,
     application_name: 'supabase-api rest',
+    // Queries on one client are written as soon as they are issued: the REST executor sends BEGIN, the
+    // settings and the first statement (and a read's COMMIT) back to back (see rest/executor.ts). Code that
+    // awaits each query before the next is unaffected.
+    pipeline: true,
   });
   const authPool = new pg.Pool({
     ...db,

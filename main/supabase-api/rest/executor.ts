@@ -19,15 +19,109 @@ export class Rollback<T> extends Error {
   }
 }
 
+const BEGIN_READ_ONLY = 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY';
+const BEGIN_READ_WRITE = 'BEGIN ISOLATION LEVEL READ COMMITTED';
+
 function claimText(claims: Readonly<Record<string, unknown>>, key: string): string {
   const v = claims[key];
   return typeof v === 'string' ? v : '';
 }
 
+// The settings statement only differs in how many settings it sets (the role's own settings vary), so its
+// text is built once per count and run as a named prepared statement: Postgres parses and plans it once per
+// connection. It has no table in it, so no schema change can make the prepared plan stale.
+const settingsStatements = new Map<number, { readonly name: string; readonly text: string }>();
+
+function settingsStatement(count: number): { readonly name: string; readonly text: string } {
+  let found = settingsStatements.get(count);
+  if (!found) {
+    const calls = Array.from({ length: count }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`);
+    found = { name: `pgrst_settings_${count}`, text: `SELECT ${calls.join(', ')}` };
+    settingsStatements.set(count, found);
+  }
+  return found;
+}
+
+/**
+ * The transaction-local settings PostgREST makes: role, the role's own settings, search_path,
+ * request.jwt.claims, the legacy per-claim settings, request.method/path/headers/cookies. Values stay bound
+ * parameters; only the (fixed) statement text is SQL.
+ */
+function settingsQuery(cache: SchemaCache, request: RequestContext): pg.QueryConfig {
+  const values: string[] = ['role', request.role];
+  for (const [name, value] of cache.roleSettings.get(request.role) ?? []) values.push(name, value);
+  values.push(
+    'search_path',
+    `"${request.schema.replaceAll('"', '""')}", "extensions"`,
+    'request.jwt.claims',
+    JSON.stringify(request.claims),
+    'request.jwt.claim.sub',
+    claimText(request.claims, 'sub'),
+    'request.jwt.claim.role',
+    request.role,
+    'request.jwt.claim.email',
+    claimText(request.claims, 'email'),
+    'request.method',
+    request.method,
+    'request.path',
+    request.path,
+    'request.headers',
+    JSON.stringify(request.headers),
+    'request.cookies',
+    '{}',
+  );
+  const { name, text } = settingsStatement(values.length / 2);
+  return { name, text, values };
+}
+
+/**
+ * Issues queries that are written back to back in one socket write: the REST pool's clients pipeline (each
+ * query goes out when issued, each with its own Sync, answered in order), and corking the socket meanwhile
+ * saves a syscall per query. Without pipelining the later queries just wait in the client's queue.
+ */
+function writeTogether<T>(client: pg.ClientBase, issue: () => T): T {
+  const stream = (client as Partial<Pick<pg.Client, 'connection'>>).connection?.stream;
+  if (!stream) return issue();
+  stream.cork();
+  try {
+    return issue();
+  } finally {
+    stream.uncork();
+  }
+}
+
+async function rollback(client: pg.ClientBase): Promise<void> {
+  await client.query('ROLLBACK').catch(() => undefined);
+}
+
+/** The first failure of settled queries, in the order they were sent. */
+function firstFailure(results: readonly PromiseSettledResult<unknown>[]): { error: unknown } | null {
+  for (const r of results) if (r.status === 'rejected') return { error: r.reason };
+  return null;
+}
+
+/**
+ * Opening a transaction: BEGIN (READ ONLY for reads) and the settings SELECT, written together with the
+ * first statement of the work (the REST pool's clients pipeline). This is safe because Postgres runs them
+ * in order inside the transaction block: if BEGIN or the settings fail, the block is aborted and everything
+ * after fails (25P02) without running, until the COMMIT or ROLLBACK that ends it. The settings are
+ * transaction-local (set_config(..., true)), so they never outlive the request.
+ */
+function begin(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  request: RequestContext,
+  readOnly: boolean,
+): Promise<unknown>[] {
+  // Built before anything is sent, so nothing can throw between BEGIN and the queries that end it.
+  const settings = settingsQuery(cache, request);
+  return [client.query(readOnly ? BEGIN_READ_ONLY : BEGIN_READ_WRITE), client.query(settings)];
+}
+
 /**
  * Runs `work` in one transaction as PostgREST does: BEGIN (READ ONLY for reads), then one SELECT of
- * transaction-local set_config calls (role, the role's own settings, search_path, request.jwt.claims, the
- * legacy per-claim settings, request.method/path/headers/cookies), then the work, then COMMIT.
+ * transaction-local set_config calls (see settingsQuery), then the work, then COMMIT; ROLLBACK when the work
+ * fails or throws Rollback. The work's first query is written with BEGIN and the settings (see begin).
  */
 export async function inTransaction<T>(
   client: pg.ClientBase,
@@ -36,31 +130,79 @@ export async function inTransaction<T>(
   readOnly: boolean,
   work: () => Promise<T>,
 ): Promise<T> {
-  await client.query(
-    readOnly ? 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY' : 'BEGIN ISOLATION LEVEL READ COMMITTED',
-  );
-  try {
-    const settings: (readonly [string, string])[] = [
-      ['role', request.role],
-      ...(cache.roleSettings.get(request.role) ?? []),
-      ['search_path', `"${request.schema.replaceAll('"', '""')}", "extensions"`],
-      ['request.jwt.claims', JSON.stringify(request.claims)],
-      ['request.jwt.claim.sub', claimText(request.claims, 'sub')],
-      ['request.jwt.claim.role', request.role],
-      ['request.jwt.claim.email', claimText(request.claims, 'email')],
-      ['request.method', request.method],
-      ['request.path', request.path],
-      ['request.headers', JSON.stringify(request.headers)],
-      ['request.cookies', '{}'],
-    ];
-    const calls = settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ');
-    await client.query(`SELECT ${calls}`, settings.flat());
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error: unknown) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    if (error instanceof Rollback) return error.result as T;
-    throw error;
+  const [opening, working] = writeTogether(client, () => {
+    const opened = begin(client, cache, request, readOnly);
+    let worked: Promise<T>;
+    try {
+      worked = work();
+    } catch (error: unknown) {
+      worked = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return [opened, worked] as const;
+  });
+  const [opened, worked] = await Promise.all([Promise.allSettled(opening), Promise.allSettled([working])]);
+  const failed = firstFailure([...opened, ...worked]);
+  if (failed === null) {
+    try {
+      await client.query('COMMIT');
+      return (worked[0] as PromiseFulfilledResult<T>).value;
+    } catch (error: unknown) {
+      await rollback(client);
+      throw error;
+    }
   }
+  await rollback(client);
+  if (failed.error instanceof Rollback) return failed.error.result as T;
+  throw failed.error;
+}
+
+/**
+ * A read-only transaction around one statement: BEGIN READ ONLY, the settings, the statement and COMMIT in
+ * one socket write and one round trip (see begin for why the order makes this safe; after a failure, COMMIT
+ * ends the aborted transaction with a rollback). `check` sees the first row before the answer is used. When
+ * `mayRollBack` is set (the check can refuse a result, e.g. PGRST116), COMMIT waits for the check instead,
+ * so a refused result is rolled back as PostgREST does.
+ */
+export async function readInTransaction<R extends pg.QueryResultRow>(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  request: RequestContext,
+  statement: pg.QueryConfig,
+  check: (row: R) => void,
+  mayRollBack: boolean,
+): Promise<R> {
+  const [opening, reading, committing] = writeTogether(client, () => {
+    const opened = begin(client, cache, request, true);
+    const read = client.query<R>(statement);
+    // Settled into a value at once, so a failed COMMIT is never an unhandled rejection.
+    const commit = mayRollBack
+      ? null
+      : client.query('COMMIT').then(
+          () => null,
+          (error: unknown) => ({ error }),
+        );
+    return [opened, read, commit] as const;
+  });
+  const results = await Promise.allSettled([...opening, reading]);
+  const read = results[results.length - 1] as PromiseSettledResult<pg.QueryResult<R>>;
+  const failed = firstFailure(results);
+  if (committing === null) {
+    try {
+      if (failed !== null) throw failed.error;
+      const row = (read as PromiseFulfilledResult<pg.QueryResult<R>>).value.rows[0]!;
+      check(row);
+      await client.query('COMMIT');
+      return row;
+    } catch (error: unknown) {
+      await rollback(client);
+      throw error;
+    }
+  }
+  const commitFailure = await committing;
+  if (commitFailure !== null) await rollback(client);
+  const failure = failed ?? commitFailure;
+  if (failure !== null) throw failure.error;
+  const row = (read as PromiseFulfilledResult<pg.QueryResult<R>>).value.rows[0]!;
+  check(row);
+  return row;
 }

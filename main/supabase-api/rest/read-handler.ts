@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
-import { inTransaction } from './executor.js';
+import { readInTransaction } from './executor.js';
 import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
@@ -58,13 +58,20 @@ export function checkSingular(singular: boolean, row: StatementRow): void {
   }
 }
 
-/** GET/HEAD on a table or view. */
-export async function readTable(
-  client: pg.ClientBase,
-  cache: SchemaCache,
-  req: RestRequest,
-  maxRows: number,
-): Promise<RestResult> {
+/** A built read: the statement and its bound values, reusable for the same request shape. */
+interface ReadPlan {
+  readonly text: string;
+  readonly values: readonly unknown[];
+  readonly offset: number;
+}
+
+// Built statements per request shape (schema, table, query string, count, singular, max rows). The map
+// hangs off the schema cache it was built against, so a reloaded cache starts empty: every identifier in a
+// cached statement was checked against the cache that is current. The values are still bound parameters.
+const PLAN_CACHE_SIZE = 500;
+const planCaches = new WeakMap<SchemaCache, Map<string, ReadPlan>>();
+
+function buildRead(cache: SchemaCache, req: RestRequest, maxRows: number): ReadPlan {
   const table = lookupTable(cache, req.schema, req.name);
   const q = parseQueryParams(req.search);
   const params = new SqlParams();
@@ -74,7 +81,7 @@ export async function readTable(
   checkEmbedPaths(ctx);
   const top = q.levels.get('');
   const offset = top?.offset ?? 0;
-  const sql = readStatement(ctx, {
+  const text = readStatement(ctx, {
     from: `${qualified(table.schema, table.name)} AS "t0"`,
     level,
     order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
@@ -84,11 +91,48 @@ export async function readTable(
     singular: req.singular,
     ctes: [],
   });
-  const row = await inTransaction(client, cache, req.context, true, async () => {
-    const result = await client.query<StatementRow>(sql, params.values);
-    const first = result.rows[0]!;
-    checkSingular(req.singular, first);
-    return first;
-  });
+  return { text, values: params.values, offset };
+}
+
+function readPlan(cache: SchemaCache, req: RestRequest, maxRows: number): ReadPlan {
+  let plans = planCaches.get(cache);
+  if (!plans) {
+    plans = new Map();
+    planCaches.set(cache, plans);
+  }
+  const key = [
+    req.schema,
+    req.name,
+    req.prefer.count ?? '',
+    req.singular ? '1' : '0',
+    maxRows,
+    req.search,
+  ].join('\0');
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = buildRead(cache, req, maxRows);
+    if (plans.size >= PLAN_CACHE_SIZE) plans.clear();
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+/** GET/HEAD on a table or view. */
+export async function readTable(
+  client: pg.ClientBase,
+  cache: SchemaCache,
+  req: RestRequest,
+  maxRows: number,
+): Promise<RestResult> {
+  const { text, values, offset } = readPlan(cache, req, maxRows);
+  const row = await readInTransaction<StatementRow>(
+    client,
+    cache,
+    req.context,
+    // pg only reads the statement; a copy keeps the cached values array private all the same.
+    { text, values: [...values] },
+    (first) => checkSingular(req.singular, first),
+    req.singular,
+  );
   return readResult(req, row, offset, req.singular);
 }
