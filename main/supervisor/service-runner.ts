@@ -213,8 +213,8 @@ export class ServiceRunner {
   private spawn(command: Parameters<typeof spawnGroup>[0], generation: number): void {
     const child = spawnGroup(command);
     this.child = child;
-    const stdout = new LineSplitter((line) => this.env.log(this.spec.name, 'stdout', line));
-    const stderr = new LineSplitter((line) => this.env.log(this.spec.name, 'stderr', line));
+    const stdout = new LineSplitter((line) => this.onOutput(generation, 'stdout', line));
+    const stderr = new LineSplitter((line) => this.onOutput(generation, 'stderr', line));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     child.once('error', (error) => {
@@ -235,6 +235,16 @@ export class ServiceRunner {
     const spec = this.spec;
     const startDeadline = Date.now() + spec.startTimeoutMs;
     const graceEnds = Date.now() + spec.startGracePeriodMs;
+    if (!spec.probe && spec.readyLine) {
+      // Ready when it says so (onOutput); a service that never does is a failed start.
+      this.schedule(() => {
+        if (this.isProbing(generation) && this.current === 'starting') {
+          this.killReason = `did not report ready within ${spec.startTimeoutMs} ms`;
+          this.kill();
+        }
+      }, spec.startTimeoutMs);
+      return;
+    }
     if (!spec.probe) {
       // Without a probe, "still running after the grace period" is the best readiness signal there is.
       this.schedule(() => {
@@ -284,6 +294,15 @@ export class ServiceRunner {
       this.schedule(() => void tick(), delay);
     };
     void tick();
+  }
+
+  /** Logs a line of the service's output; a starting service that prints its ready line is healthy. */
+  private onOutput(generation: number, stream: 'stdout' | 'stderr', line: string): void {
+    this.env.log(this.spec.name, stream, line);
+    const ready = this.spec.readyLine;
+    if (ready && this.current === 'starting' && generation === this.generation && ready.test(line)) {
+      this.transition('healthy', 'reported ready');
+    }
   }
 
   /** Whether the run of this generation is still one that probes should act on. */

@@ -60,6 +60,11 @@ export interface ServiceSpec {
   readonly launch: ProcessLaunch | TaskLaunch;
   /** Readiness and liveness probe of a daemon. Without one, a daemon is healthy once it has run for the grace period. */
   readonly probe?: ProbeSpec;
+  /**
+   * Without a probe: the service is ready when it prints a line matching this (a worker with no port to
+   * probe, say), instead of after the grace period. Liveness is then the process staying up.
+   */
+  readonly readyLine?: RegExp;
   /** Probe failures during this period after a start are not reported (and, without a probe, the time to stay up). */
   readonly startGracePeriodMs: number;
   /** A start that is not healthy (or completed) by then is a failed start. */

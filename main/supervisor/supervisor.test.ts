@@ -266,6 +266,30 @@ describe('Supervisor', () => {
     );
   });
 
+  it('treats a ready line as readiness for a service with no port, and fails one that never prints it', async () => {
+    const sup = make([
+      nodeService('worker', 'ready-after.mjs', ['worker', '150'], {
+        readyLine: /^\[worker\] ready$/,
+        startGracePeriodMs: 10,
+      }),
+      nodeService('mute', 'ready-after.mjs', ['mute', '-1'], {
+        readyLine: /^\[mute\] ready$/,
+        startTimeoutMs: 400,
+        restart: NO_RESTART,
+      }),
+    ]);
+    const begun = Date.now();
+    await sup.startAll();
+    const worker = events.find(
+      (e) => e.type === 'service-state' && e.service === 'worker' && e.to === 'healthy',
+    );
+    expect(worker).toMatchObject({ reason: 'reported ready' });
+    // Not healthy at the 10 ms grace period: only once the line came.
+    expect(Date.parse(worker!.at) - begun).toBeGreaterThanOrEqual(150);
+    expect(sup.service('mute').state).toBe('failed');
+    expect(sup.service('mute').lastError?.message).toBe('did not report ready within 400 ms');
+  });
+
   it('shows a service as not-installed, and its dependents too, without failing the stack', async () => {
     const sup = make([
       {

@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
-import { buildMain, rewriteImportMeta } from '../../scripts/build-main.js';
+import { rewriteImportMeta } from '../../main/process/source-locations.js';
+import { buildMain } from '../../scripts/build-main.js';
 
 describe('rewriteImportMeta', () => {
   it('points import.meta at the source file, relative to the bundle', () => {

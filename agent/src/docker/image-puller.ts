@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 import type { JobLog } from '../logs/log-sink.js';
 
@@ -19,7 +19,9 @@ export async function pullImage(
     );
   }
   log.info(`pulling ${image} through ${socketPath}`);
-  const docker = new Docker({ socketPath, timeout: timeoutMs });
+  // Loaded on first use: a large import that agents without Docker never need.
+  const { default: DockerClient } = await import('dockerode');
+  const docker: Docker = new DockerClient({ socketPath, timeout: timeoutMs });
   const stream = await docker.pull(image, { abortSignal: signal });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { tsNodeCommand } from '../../process/node-command.js';
+import { bundledNodeCommand } from '../../process/service-bundle.js';
 import { PROJECT_ROOT } from '../../stack/project-paths.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
 import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
@@ -32,10 +32,11 @@ export function agentServices(ctx: StackServiceContext): ServiceSpec[] {
         type: 'process',
         // An empty BIN_DIR keeps a BIN_DIR of the user's environment from switching modes behind the stack's back;
         // DOCKER_HOST is inherited.
-        command: () => Promise.resolve(tsNodeCommand(AGENT_ENTRY, args, { BIN_DIR: binDir ?? '' })),
+        command: () => bundledNodeCommand(AGENT_ENTRY, 'agent', args, { BIN_DIR: binDir ?? '' }),
       },
-      // No probe: the agent exits on a fatal start-up error, so staying up for the grace period means it
-      // connected and is working the queue.
+      // No port to probe: the agent prints "[agent-N] ready" once it is connected and listening, and exits on
+      // a fatal start-up error; after that, staying up is its liveness.
+      readyLine: new RegExp(`^\\[${name}\\] ready$`),
       startGracePeriodMs: 1500,
       startTimeoutMs: 30_000,
       restart: DEFAULT_RESTART,

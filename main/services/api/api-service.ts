@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { tsNodeCommand } from '../../process/node-command.js';
+import { bundledNodeCommand } from '../../process/service-bundle.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
 import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
 
@@ -27,16 +27,14 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
       launch: {
         type: 'process',
         command: () =>
-          Promise.resolve(
-            tsNodeCommand(ENTRY, [], {
-              SUPABASE_API_PORT: String(ports.api),
-              SUPABASE_API_MAILBOX_PORT: String(ports.inbucket),
-              SUPABASE_API_DB_PORT: String(ports.db),
-              SUPABASE_API_DATABASE: ctx.db.database,
-              SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
-              SUPABASE_API_DATA_DIR: layout.root,
-            }),
-          ),
+          bundledNodeCommand(ENTRY, 'supabase-api', [], {
+            SUPABASE_API_PORT: String(ports.api),
+            SUPABASE_API_MAILBOX_PORT: String(ports.inbucket),
+            SUPABASE_API_DB_PORT: String(ports.db),
+            SUPABASE_API_DATABASE: ctx.db.database,
+            SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
+            SUPABASE_API_DATA_DIR: layout.root,
+          }),
       },
       probe: {
         check: { kind: 'http', url: `http://127.0.0.1:${ports.api}/auth/v1/health` },

@@ -1,5 +1,3 @@
-import ogs from 'open-graph-scraper';
-
 /** Open Graph metadata of a page, in the shape of connectors.open_graph_raw (keyed by language). */
 export interface OpenGraph {
   readonly 'en-US': {
@@ -20,6 +18,8 @@ export async function fetchOpenGraph(url: string, timeoutMs = 10_000): Promise<O
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
   const html = await response.text();
+  // Loaded on first use: it is a large import, and most agent starts never need it.
+  const { default: ogs } = await import('open-graph-scraper');
   const { error, result } = await ogs({ html });
   if (error) throw new Error(`no Open Graph metadata at ${url}`);
   const image = result.ogImage?.[0];
