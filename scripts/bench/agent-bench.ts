@@ -1,15 +1,14 @@
 // The agent: job pick-up latency (insert → the agent starts the job), end-to-end time of a control-plane-only
 // publication of a 10-spec draft, and publication throughput with 1, 2 and 4 agent processes.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 
 import pg from 'pg';
 
 import { Agent } from '../../agent/src/agent.js';
 import { defaultConfig } from '../../agent/src/config.js';
-import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
 import { startTestCluster, type TestDatabase } from '../../test/support/test-postgres.js';
 import type { Measurement } from './stats.js';
+import { spawnAgentProcess } from '../../test/agent/agent-harness.js';
 
 const ALICE = '11111111-1111-1111-1111-111111111111';
 const PICKUPS = Number(process.env.BENCH_AGENT_PICKUPS ?? 100);
@@ -106,26 +105,13 @@ async function latencies(db: TestDatabase, log: (t: string) => void): Promise<Me
 }
 
 function spawnAgent(db: TestDatabase, i: number): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts'),
-      '--database',
-      db.url,
-      '--name',
-      `bench-${i}`,
-    ],
-    {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, BIN_DIR: '', DOCKER_HOST: 'unix:///nonexistent' },
-    },
-  );
+  const child = spawnAgentProcess(db.url, `bench-${i}`, [], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { DOCKER_HOST: 'unix:///nonexistent' },
+  });
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('ready')) resolve(child);
     });

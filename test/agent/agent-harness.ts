@@ -1,4 +1,5 @@
 // Helpers of the agent tests: in-process agents, queue rows, waiting for job results, Flow bin dirs.
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -161,4 +162,34 @@ export function flowBinDir(behaviour: object = {}): string {
 /** A pool on a test database. */
 export function poolOf(url: string): pg.Pool {
   return new pg.Pool({ connectionString: url, max: 4 });
+}
+
+/**
+ * Starts a real agent process on a database, as the stack does (with tsx here, so tests run the sources
+ * as they are), in control-plane-only mode unless `env` says otherwise.
+ */
+export function spawnAgentProcess(
+  databaseUrl: string,
+  name: string,
+  extraArgs: readonly string[] = [],
+  options: { stdio?: StdioOptions; env?: Record<string, string> } = {},
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts'),
+      '--database',
+      databaseUrl,
+      '--name',
+      name,
+      ...extraArgs,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: options.stdio ?? 'ignore',
+      env: { ...process.env, BIN_DIR: '', ...options.env },
+    },
+  );
 }

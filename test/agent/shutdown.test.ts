@@ -1,15 +1,12 @@
 // Graceful shutdown: a running job finishes (or, past the bound, is abandoned: rolled back and queued again, its
 // child processes killed); the process exits 0 on SIGTERM.
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Agent } from '../../agent/src/agent.js';
 import { defaultConfig } from '../../agent/src/config.js';
-import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
 import {
   flowBinDir,
@@ -20,6 +17,7 @@ import {
   startAgent,
   USERS,
   waitForJob,
+  spawnAgentProcess,
 } from './agent-harness.js';
 
 describe('agent shutdown (real Postgres)', () => {
@@ -113,21 +111,9 @@ describe('agent shutdown (real Postgres)', () => {
   });
 
   it('exits 0 on SIGTERM', async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts'),
-        '--database',
-        db.url,
-        '--name',
-        'sig',
-      ],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BIN_DIR: '' } },
-    );
+    const child = spawnAgentProcess(db.url, 'sig', [], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
     const deadline = Date.now() + 30_000;
     while (!out.includes('ready') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(out).toContain('control-plane-only mode');

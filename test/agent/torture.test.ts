@@ -1,14 +1,12 @@
 // Four agent processes, a few hundred publications over overlapping names, and random SIGKILLs while they work:
 // every publication must end resolved exactly once, with no leftovers and no deadlock.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
-import { makeDraft, poolOf, queuePublication, spec, USERS } from './agent-harness.js';
+import { makeDraft, poolOf, queuePublication, spec, USERS, spawnAgentProcess } from './agent-harness.js';
 
 const AGENTS = 4;
 const PUBLICATIONS = 300;
@@ -22,21 +20,7 @@ describe('agent torture test: 4 processes, random SIGKILLs (real Postgres)', () 
   const children = new Set<ChildProcess>();
 
   const spawnAgent = (i: number): ChildProcess => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts'),
-        '--database',
-        db.url,
-        '--name',
-        `t${i}`,
-        '--poll-interval-ms',
-        '250',
-      ],
-      { cwd: PROJECT_ROOT, stdio: 'ignore', env: { ...process.env, BIN_DIR: '' } },
-    );
+    const child = spawnAgentProcess(db.url, `t${i}`, ['--poll-interval-ms', '250']);
     children.add(child);
     child.once('exit', () => children.delete(child));
     return child;
