@@ -14,6 +14,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
+    // GUI and stack tests poll live state (a card turning healthy, a restart counted): give them room on a
+    // busy 2-core machine instead of the 1 s default.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 120_000,
   },
 });
