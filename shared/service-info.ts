@@ -45,8 +45,5 @@ export interface ServiceInfo {
   readonly notInstalledReason: string | null;
 }
 
-/** The states in which a service counts as up for the purpose of `up` returning. */
+/** The states in which a service counts as up: the stack is `running` when every service is in one. */
 export const READY_STATES: readonly ServiceState[] = ['healthy', 'completed', 'not-installed'];
-
-/** The states from which a service will not come back by itself. */
-export const SETTLED_FAILURE_STATES: readonly ServiceState[] = ['failed'];

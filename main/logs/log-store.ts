@@ -20,7 +20,7 @@ export class LogStore {
   append(service: string, stream: LogLine['stream'], text: string): LogLine {
     const line: LogLine = { seq: ++this.seq, at: new Date().toISOString(), service, stream, text };
     this.buffer(service).push(line);
-    this.file(service).write(`${line.at} ${stream === 'supervisor' ? '[supervisor] ' : ''}${text}`);
+    this.file(service).write(formatLogFileLine(line));
     this.onLine(line);
     return line;
   }
@@ -54,4 +54,25 @@ export class LogStore {
     }
     return file;
   }
+}
+
+const SUPERVISOR_MARK = '[supervisor] ';
+
+/** One line of a log file: `<ISO time> [supervisor] text` for supervisor notes, `<ISO time> text` otherwise. */
+export function formatLogFileLine(line: LogLine): string {
+  return `${line.at} ${line.stream === 'supervisor' ? SUPERVISOR_MARK : ''}${line.text}`;
+}
+
+/** Reads back a line written by formatLogFileLine (stdout and stderr are not told apart on disk). */
+export function parseLogFileLine(service: string, raw: string): LogLine {
+  const space = raw.indexOf(' ');
+  const rest = raw.slice(space + 1);
+  const supervisor = rest.startsWith(SUPERVISOR_MARK);
+  return {
+    seq: 0,
+    at: raw.slice(0, space),
+    service,
+    stream: supervisor ? 'supervisor' : 'stdout',
+    text: supervisor ? rest.slice(SUPERVISOR_MARK.length) : rest,
+  };
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { LineSplitter } from './line-splitter.js';
 import { LogBuffer } from './log-buffer.js';
+import { formatLogFileLine, parseLogFileLine } from './log-store.js';
 import { RotatingLogFile } from './rotating-log-file.js';
 
 describe('logs', () => {
@@ -32,6 +33,29 @@ describe('logs', () => {
       buffer.push({ seq: i, at: '', service: 's', stream: 'stdout', text: String(i) });
     expect(buffer.tail().map((l) => l.text)).toEqual(['3', '4', '5']);
     expect(buffer.tail(2).map((l) => l.text)).toEqual(['4', '5']);
+  });
+
+  it('reads back the lines it writes to a file, supervisor notes included', () => {
+    const note = {
+      seq: 7,
+      at: '2026-01-01T00:00:00.000Z',
+      service: 'postgres',
+      stream: 'supervisor' as const,
+      text: 'crashed: x',
+    };
+    const output = {
+      ...note,
+      stream: 'stdout' as const,
+      text: '[supervisor] looks like a note but is output',
+    };
+    expect(formatLogFileLine(note)).toBe('2026-01-01T00:00:00.000Z [supervisor] crashed: x');
+    expect(parseLogFileLine('postgres', formatLogFileLine(note))).toEqual({ ...note, seq: 0 });
+    expect(parseLogFileLine('postgres', '2026-01-01T00:00:00.000Z plain line')).toMatchObject({
+      stream: 'stdout',
+      text: 'plain line',
+    });
+    // On disk the two cannot be told apart; the file format says so (one prefix, no escaping).
+    expect(parseLogFileLine('postgres', formatLogFileLine(output)).stream).toBe('supervisor');
   });
 
   it('splits chunks into lines across chunk boundaries', () => {

@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
-import path from 'node:path';
 
 import type { ResetResult } from '../../shared/control-api.js';
 import type { PreflightCheck } from '../../shared/preflight.js';
-import type { ServiceState } from '../../shared/service-info.js';
+import { READY_STATES, type ServiceState } from '../../shared/service-info.js';
 import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack-status.js';
 import { runPreflight, type PortNeed } from '../preflight/preflight.js';
 import { ProcessRegistry } from '../process/process-registry.js';
@@ -205,11 +204,6 @@ export class LocalStack {
     };
   }
 
-  /** The log file of a service. */
-  logFile(service: string): string {
-    return path.join(this.config.layout.logs, `${service}.log`);
-  }
-
   private portNeeds(): PortNeed[] {
     return this.supervisor.portClaims();
   }
@@ -257,8 +251,7 @@ export function connectionInfo(config: StackConfig, secrets: StackSecrets): Conn
 }
 
 function overallState(states: readonly ServiceState[]): StackState {
-  const up: readonly ServiceState[] = ['healthy', 'completed', 'not-installed'];
-  if (states.every((s) => up.includes(s))) return 'running';
+  if (states.every((s) => READY_STATES.includes(s))) return 'running';
   if (states.some((s) => s === 'starting' || s === 'waiting')) return 'starting';
   return 'degraded';
 }

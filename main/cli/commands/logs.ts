@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import type { LogLine } from '../../../shared/stack-events.js';
 import { ControlCallError, connectToSupervisor } from '../../control/control-client.js';
+import { parseLogFileLine } from '../../logs/log-store.js';
 import { CliError } from '../cli-error.js';
 import { print } from '../output.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
@@ -63,17 +64,7 @@ function readLogFiles(dir: string, service: string | undefined, n: number): LogL
     const file = path.join(dir, `${name}.log`);
     if (!existsSync(file)) throw new CliError(`no logs for service "${name}" in ${dir}`);
     const text = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    for (const raw of text.slice(-n)) {
-      const space = raw.indexOf(' ');
-      const supervisor = raw.startsWith('[supervisor] ', space + 1);
-      lines.push({
-        seq: 0,
-        at: raw.slice(0, space),
-        service: name,
-        stream: supervisor ? 'supervisor' : 'stdout',
-        text: raw.slice(space + 1 + (supervisor ? 13 : 0)),
-      });
-    }
+    for (const raw of text.slice(-n)) lines.push(parseLogFileLine(name, raw));
   }
   return lines.sort((a, b) => a.at.localeCompare(b.at)).slice(-n);
 }

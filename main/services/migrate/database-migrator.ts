@@ -2,6 +2,8 @@ import path from 'node:path';
 
 import pg from 'pg';
 
+import { superuserUrl } from '../postgres/postgres-service.js';
+
 import { checksum, listMigrations, listSqlFiles, readSqlFile, type SqlFile } from './migration-files.js';
 import { describeSqlError } from './sql-error.js';
 import { existsSync } from 'node:fs';
@@ -20,13 +22,11 @@ export interface DatabaseUrls {
 
 /** The URLs of one database of a local cluster. */
 export function databaseUrls(port: number, superuserPassword: string, database = 'postgres'): DatabaseUrls {
-  const base = `127.0.0.1:${port}`;
-  const su = `supabase_admin:${encodeURIComponent(superuserPassword)}`;
   return {
     database,
-    admin: `postgresql://${su}@${base}/${database}`,
-    owner: `postgresql://postgres:postgres@${base}/${database}`,
-    maintenance: `postgresql://${su}@${base}/template1`,
+    admin: superuserUrl(port, superuserPassword, database),
+    owner: `postgresql://postgres:postgres@127.0.0.1:${port}/${database}`,
+    maintenance: superuserUrl(port, superuserPassword, 'template1'),
   };
 }
 

@@ -1,13 +1,4 @@
-import {
-  accessSync,
-  constants,
-  cpSync,
-  existsSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -100,15 +91,5 @@ export function canTraverse(file: string, uid: number, gid: number): boolean {
     const parent = path.dirname(dir);
     if (parent === dir) return true;
     dir = parent;
-  }
-}
-
-/** Whether the current process may write to `dir`. */
-export function isWritable(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
