@@ -9,12 +9,9 @@ describe('control API contract', () => {
   });
 
   it('lists exactly the routes of the typed contract', () => {
-    // If a route is added to ControlRoutes but not to CONTROL_ROUTES (or the other way), this stops compiling.
+    // A type assertion, checked by `npm run typecheck` (tsc compiles this file): a route added to
+    // ControlRoutes but not to CONTROL_ROUTES, or the other way round, is a type error here.
     type Listed = (typeof CONTROL_ROUTES)[number];
     expectTypeOf<Listed>().toEqualTypeOf<ControlRoute>();
-    const covered: Record<ControlRoute, true> = Object.fromEntries(
-      CONTROL_ROUTES.map((r) => [r, true]),
-    ) as Record<ControlRoute, true>;
-    expect(Object.keys(covered).sort()).toEqual([...CONTROL_ROUTES].sort());
   });
 });
