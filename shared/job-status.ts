@@ -1,5 +1,5 @@
-// The one typed contract for what agents write into `job_status` of the queue tables. The UI and tests read the
-// same shapes: `type` says how the job ended, the other fields explain it.
+// The one typed contract for what agents write into `job_status` of the queue tables. The GUI, the CLI and tests
+// read the same shapes: `type` says how the job ended, the other fields explain it.
 
 /** Every job starts here; the queue scan selects rows in this state. */
 export interface QueuedStatus {
