@@ -12,7 +12,7 @@ import { apiHandler } from './http/api-handler.js';
 import { JwtCodec } from './http/jwt.js';
 import { mailboxHandler } from './mailbox/mailbox-server.js';
 import { MailStore } from './mailbox/mail-store.js';
-import { SchemaWatcher } from './rest/schema-watcher.js';
+import { SchemaWatcher } from './rest/schema-cache/schema-watcher.js';
 
 /** How to run the API server. */
 export interface ApiServerOptions {

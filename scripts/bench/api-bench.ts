@@ -1,8 +1,9 @@
 // The Supabase-compatible API against direct pg: an RLS-filtered select as the same transaction
 // (BEGIN READ ONLY, the same set_config calls with the same values, select, COMMIT), in the same run; and
 // password sign-in latency. The API server runs in its own process (as in the stack); this process only
-// generates load, for both paths alike, at the same concurrency. Rounds alternate which path goes first and
-// the ratio is taken per round, so drifting background load on the machine hits both sides of each ratio.
+// generates load, for both paths alike, at the same concurrency. Within a round the paths take turns in short
+// slices (the order rotating) and the ratio is taken per round, so background load on a shared machine, which
+// drifts from second to second, hits both sides of each ratio alike.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import pg from 'pg';
 
 import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
+import { runBatch } from '../../main/supabase-api/rest/pg-batch.js';
 import { signApiKey } from '../../main/stack/secrets.js';
 import { freePort } from '../../test/support/free-port.js';
 import { startTestCluster } from '../../test/support/test-postgres.js';
@@ -19,6 +21,7 @@ import { quantile, type Measurement } from './stats.js';
 const SECRET = 'bench-secret-with-at-least-32-characters-long';
 const ROUNDS = Number(process.env.BENCH_RUNS ?? 5);
 const ROUND_MS = 2000;
+const SLICE_MS = 250;
 const CONCURRENCY = 8;
 const LATENCY_SAMPLES = 400;
 const ALICE = '11111111-1111-1111-1111-111111111111';
@@ -38,35 +41,55 @@ function processCpuMs(pid: number | undefined): number {
   }
 }
 
-/** Requests per second, and CPU ms per request of this process (the load generator) and of `serverPid`. */
-async function measure(
-  op: Op,
-  serverPid?: number,
-): Promise<{ rps: number; clientCpu: number; serverCpu: number }> {
-  const client0 = process.cpuUsage();
-  const server0 = processCpuMs(serverPid);
-  const rps = await throughput(op);
-  const requests = (rps * ROUND_MS) / 1000;
-  const client = process.cpuUsage(client0);
-  return {
-    rps,
-    clientCpu: (client.user + client.system) / 1000 / requests,
-    serverCpu: (processCpuMs(serverPid) - server0) / requests,
-  };
-}
-
-async function throughput(op: Op): Promise<number> {
-  let done = 0;
-  const end = performance.now() + ROUND_MS;
+/** Runs `op` at CONCURRENCY for about `ms`: the requests done and the time they really took. */
+async function burst(op: Op, ms: number): Promise<{ requests: number; ms: number }> {
+  let requests = 0;
+  const start = performance.now();
+  const end = start + ms;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < end) {
         await op();
-        done++;
+        requests++;
       }
     }),
   );
-  return done / (ROUND_MS / 1000);
+  return { requests, ms: performance.now() - start };
+}
+
+/** A path's result over one round: requests per second, CPU ms per request of this process and the server. */
+interface RoundResult {
+  readonly rps: number;
+  readonly clientCpu: number;
+  readonly serverCpu: number;
+}
+
+/**
+ * One round of ROUND_MS per path, the paths taking turns in SLICE_MS slices with the order rotating each
+ * slice. `serverPid` is the process whose CPU the path costs besides this one (the API server).
+ */
+async function round(paths: readonly { op: Op; serverPid?: number }[]): Promise<RoundResult[]> {
+  const tallies = paths.map(() => ({ requests: 0, ms: 0, clientCpu: 0, serverCpu: 0 }));
+  for (let slice = 0; slice < ROUND_MS / SLICE_MS; slice++) {
+    for (let k = 0; k < paths.length; k++) {
+      const i = (k + slice) % paths.length;
+      const path = paths[i]!;
+      const tally = tallies[i]!;
+      const client0 = process.cpuUsage();
+      const server0 = processCpuMs(path.serverPid);
+      const done = await burst(path.op, SLICE_MS);
+      const client = process.cpuUsage(client0);
+      tally.requests += done.requests;
+      tally.ms += done.ms;
+      tally.clientCpu += (client.user + client.system) / 1000;
+      tally.serverCpu += processCpuMs(path.serverPid) - server0;
+    }
+  }
+  return tallies.map((t) => ({
+    rps: t.requests / (t.ms / 1000),
+    clientCpu: t.clientCpu / t.requests,
+    serverCpu: t.serverCpu / t.requests,
+  }));
 }
 
 async function latencies(op: Op, samples: number): Promise<number[]> {
@@ -221,28 +244,18 @@ export async function run(log: (text: string) => void): Promise<Measurement[]> {
         c.release();
       }
     };
-    // For reference only: the same transaction over pipelining clients written the way the API writes it
-    // (BEGIN, prepared settings, select and COMMIT in one socket write and one round trip).
+    // For reference only: the same transaction written the way the API writes it (rest/pg-batch.ts):
+    // BEGIN, the settings, the select and COMMIT as prepared statements in one batch with a single Sync.
+    const batch = [
+      { name: 'bench_begin', text: 'BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY', values: [] },
+      { name: 'bench_settings', text: setConfig, values: settings },
+      { name: 'bench_select', text: selectSql, values: [] },
+      { name: 'bench_commit', text: 'COMMIT', values: [] },
+    ];
     const viaPgPipelined: Op = async () => {
       const c = await pipelined.connect();
-      const stream = (c as unknown as pg.Client).connection.stream;
-      const together = <T>(issue: () => T): T => {
-        stream.cork();
-        try {
-          return issue();
-        } finally {
-          stream.uncork();
-        }
-      };
       try {
-        await Promise.all(
-          together(() => [
-            c.query('BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY'),
-            c.query({ name: 'bench_settings', text: setConfig, values: settings }),
-            c.query(selectSql),
-            c.query('COMMIT'),
-          ]),
-        );
+        await runBatch(c, batch, 2);
       } finally {
         c.release();
       }
@@ -251,9 +264,9 @@ export async function run(log: (text: string) => void): Promise<Measurement[]> {
     log(`alice sees ${rows.length} of 200 drafts through RLS`);
     // Warm up all paths (JIT, connection pools, plan caches). The API's throughput keeps climbing over the
     // first few seconds (its code is TypeScript compiled by tsx, and V8 tiers it up), so it gets longer.
-    for (let i = 0; i < 3; i++) await throughput(viaApi);
-    await throughput(viaPg);
-    await throughput(viaPgPipelined);
+    for (let i = 0; i < 3; i++) await burst(viaApi, ROUND_MS);
+    await burst(viaPg, ROUND_MS);
+    await burst(viaPgPipelined, ROUND_MS);
     const apiRps: number[] = [];
     const pgRps: number[] = [];
     const pipelinedRps: number[] = [];
@@ -263,28 +276,21 @@ export async function run(log: (text: string) => void): Promise<Measurement[]> {
     const apiServerCpu: number[] = [];
     const pgClientCpu: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      // Alternate the order so neither path always runs right after the other.
-      const runApi = () => measure(viaApi, child.pid);
-      let a: Awaited<ReturnType<typeof measure>>, d: Awaited<ReturnType<typeof measure>>, p: number;
-      if (i % 2 === 0) {
-        a = await runApi();
-        d = await measure(viaPg);
-        p = await throughput(viaPgPipelined);
-      } else {
-        p = await throughput(viaPgPipelined);
-        d = await measure(viaPg);
-        a = await runApi();
-      }
+      const [a, d, p] = (await round([
+        { op: viaApi, serverPid: child.pid },
+        { op: viaPg },
+        { op: viaPgPipelined },
+      ])) as [RoundResult, RoundResult, RoundResult];
       apiRps.push(a.rps);
       pgRps.push(d.rps);
-      pipelinedRps.push(p);
+      pipelinedRps.push(p.rps);
       ratio.push((100 * a.rps) / d.rps);
-      pipelinedRatio.push((100 * a.rps) / p);
+      pipelinedRatio.push((100 * a.rps) / p.rps);
       apiClientCpu.push(a.clientCpu);
       apiServerCpu.push(a.serverCpu);
       pgClientCpu.push(d.clientCpu);
       log(
-        `round ${i + 1}: API ${a.rps.toFixed(0)} req/s, direct ${d.rps.toFixed(0)} req/s (${((100 * a.rps) / d.rps).toFixed(0)} %), direct pipelined ${p.toFixed(0)} req/s`,
+        `round ${i + 1}: API ${a.rps.toFixed(0)} req/s, direct ${d.rps.toFixed(0)} req/s (${((100 * a.rps) / d.rps).toFixed(0)} %), direct one batch ${p.rps.toFixed(0)} req/s`,
       );
     }
     // Latency one request at a time, the two paths interleaved sample by sample.
@@ -316,12 +322,12 @@ export async function run(log: (text: string) => void): Promise<Measurement[]> {
       },
       { name: 'API / direct throughput', unit: '%', samples: ratio, target: { min: 70 } },
       {
-        name: 'RLS select via direct pg, pipelined',
+        name: 'RLS select via direct pg, one batch',
         unit: 'req/s',
         samples: pipelinedRps,
-        note: 'reference: the round trips the API makes',
+        note: 'reference: the same tx as one batch of prepared statements, as the API sends it',
       },
-      { name: 'API / direct pipelined throughput', unit: '%', samples: pipelinedRatio },
+      { name: 'API / direct one-batch throughput', unit: '%', samples: pipelinedRatio },
       {
         name: 'API server CPU per request',
         unit: 'ms',

@@ -57,8 +57,34 @@ const WORDS = [
   '1',
   '-1',
   '99999999999999999999',
+  'drafts',
+  'draft_specs',
+  'drafts_ext',
+  'draft_specs_ext',
+  'live_specs_ext',
+  'publication_specs_ext',
 ];
-const PUNCT = ['.', ',', '(', ')', '=', '&', ':', '!', '"', '->', '->>', '::', '*', '{', '}', ' ', '%', '+'];
+const PUNCT = [
+  '.',
+  '...',
+  ',',
+  '(',
+  ')',
+  '=',
+  '&',
+  ':',
+  '!',
+  '"',
+  '->',
+  '->>',
+  '::',
+  '*',
+  '{',
+  '}',
+  ' ',
+  '%',
+  '+',
+];
 
 const token = fc.oneof(
   fc.constantFrom(...WORDS),
@@ -100,7 +126,16 @@ describe('REST parser fuzz: hostile query strings, headers and bodies', () => {
     const base = `${env.server.url}/rest/v1`;
     const methods = fc.constantFrom('GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'PUT');
     const paths = fc.oneof(
-      fc.constantFrom('/books', '/authors', '/rpc/add_them', '/rpc/books_by', '/notes', '/'),
+      fc.constantFrom(
+        '/books',
+        '/authors',
+        '/rpc/add_them',
+        '/rpc/books_by',
+        '/notes',
+        '/drafts_ext',
+        '/draft_specs_ext',
+        '/',
+      ),
       fragment.map((f) => `/${encodeURIComponent(f)}`),
     );
     const headers = fc.record({

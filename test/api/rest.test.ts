@@ -283,4 +283,23 @@ describe('REST API through supabase-js (real Postgres, RLS)', () => {
     }
     expect(status).toBe(200);
   });
+
+  it('reads correctly after a column changes type (prepared statements are remade)', async () => {
+    await runSql(env.db.url, 'create table retyped (id int primary key); grant select on retyped to anon;');
+    await env.server.reloadSchema();
+    const sb = env.client();
+    for (let i = 0; i < 5; i++) expect((await sb.from('retyped').select('id').eq('id', 1)).error).toBeNull();
+    // Reads run as prepared statements, which keep the parameter types they were parsed with: after the
+    // column becomes text, the same request shape must not still bind an integer parameter.
+    await runSql(
+      env.db.url,
+      `alter table retyped alter column id type text; insert into retyped values ('x');`,
+    );
+    await env.server.reloadSchema();
+    for (let i = 0; i < 5; i++) {
+      const { data, error } = await sb.from('retyped').select('id').eq('id', 'x');
+      expect(error).toBeNull();
+      expect(data).toEqual([{ id: 'x' }]);
+    }
+  });
 });

@@ -25,8 +25,8 @@ export function send(
   body: string | null,
   headers: Readonly<Record<string, string>> = {},
 ): void {
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  res.statusCode = status;
+  // writeHead merges these with headers set before (CORS) and skips setHeader's per-call bookkeeping.
+  res.writeHead(status, headers);
   res.end(body ?? undefined);
 }
 

@@ -12,6 +12,28 @@ export const API_ROLES = ['anon', 'authenticated', 'service_role'] as const;
 export interface RequestIdentity {
   readonly role: string;
   readonly claims: JWTPayload;
+  /** The claims as JSON, for `request.jwt.claims`. */
+  readonly claimsJson: string;
+}
+
+const ANON: RequestIdentity = { role: 'anon', claims: { role: 'anon' }, claimsJson: '{"role":"anon"}' };
+
+// The identity derived from verified claims, for as long as the codec keeps serving the same claims object.
+const identities = new WeakMap<JWTPayload, RequestIdentity | { readonly badRole: string }>();
+
+function identityOf(claims: JWTPayload): RequestIdentity | { readonly badRole: string } {
+  let found = identities.get(claims);
+  if (!found) {
+    const role = typeof claims.role === 'string' && claims.role !== '' ? claims.role : 'anon';
+    if ((API_ROLES as readonly string[]).includes(role)) {
+      const withRole = { ...claims, role };
+      found = { role, claims: withRole, claimsJson: JSON.stringify(withRole) };
+    } else {
+      found = { badRole: role };
+    }
+    identities.set(claims, found);
+  }
+  return found;
 }
 
 /** A refused token: the message and whether it is a claims (PGRST303) or decode (PGRST301) failure. */
@@ -37,7 +59,7 @@ export function bearerToken(req: IncomingMessage): string | null {
 /** Verifies the request's token and derives its role; no token means `anon`. */
 export async function identify(req: IncomingMessage, jwt: JwtCodec): Promise<IdentityResult> {
   const token = bearerToken(req);
-  if (token === null) return { ok: true, identity: { role: 'anon', claims: { role: 'anon' } } };
+  if (token === null) return { ok: true, identity: ANON };
   let claims: JWTPayload;
   try {
     claims = await jwt.verify(token);
@@ -45,7 +67,6 @@ export async function identify(req: IncomingMessage, jwt: JwtCodec): Promise<Ide
     if (error instanceof JwtError) return { ok: false, error };
     throw error;
   }
-  const role = typeof claims.role === 'string' && claims.role !== '' ? claims.role : 'anon';
-  if (!(API_ROLES as readonly string[]).includes(role)) return { ok: false, badRole: role };
-  return { ok: true, identity: { role, claims: { ...claims, role } } };
+  const identity = identityOf(claims);
+  return 'badRole' in identity ? { ok: false, badRole: identity.badRole } : { ok: true, identity };
 }

@@ -1,10 +1,13 @@
+/** The `details` of an error: mostly text, a list of candidates for an ambiguous embed (PGRST201). */
+export type ErrorDetails = string | readonly Readonly<Record<string, string>>[] | null;
+
 /** A PostgREST-shaped error: the HTTP status and the JSON body `{code, details, hint, message}`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: string | null = null,
+    readonly details: ErrorDetails = null,
     readonly hint: string | null = null,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {
@@ -12,7 +15,7 @@ export class ApiError extends Error {
   }
 
   /** The JSON body PostgREST sends. */
-  body(): { code: string; details: string | null; hint: string | null; message: string } {
+  body(): { code: string; details: ErrorDetails; hint: string | null; message: string } {
     return { code: this.code, details: this.details, hint: this.hint, message: this.message };
   }
 }

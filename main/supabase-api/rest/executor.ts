@@ -1,14 +1,20 @@
+import { createHash } from 'node:crypto';
+
 import type pg from 'pg';
 
-import type { SchemaCache } from './schema-cache.js';
+import { runBatch } from './pg-batch.js';
+import type { SchemaCache } from './schema-cache/schema-cache.js';
 
 /** Who runs a request and what PostgREST exposes of it to SQL through settings. */
 export interface RequestContext {
   readonly role: string;
   readonly claims: Readonly<Record<string, unknown>>;
+  /** The claims as JSON (made once per token, not per request). */
+  readonly claimsJson: string;
   readonly method: string;
   readonly path: string;
-  readonly headers: Readonly<Record<string, string>>;
+  /** The request headers as a JSON object, names lower-cased. */
+  readonly headersJson: string;
   readonly schema: string;
 }
 
@@ -47,14 +53,17 @@ function settingsStatement(count: number): { readonly name: string; readonly tex
  * request.jwt.claims, the legacy per-claim settings, request.method/path/headers/cookies. Values stay bound
  * parameters; only the (fixed) statement text is SQL.
  */
-function settingsQuery(cache: SchemaCache, request: RequestContext): pg.QueryConfig {
+function settingsQuery(
+  cache: SchemaCache,
+  request: RequestContext,
+): { readonly name: string; readonly text: string; readonly values: string[] } {
   const values: string[] = ['role', request.role];
   for (const [name, value] of cache.roleSettings.get(request.role) ?? []) values.push(name, value);
   values.push(
     'search_path',
     `"${request.schema.replaceAll('"', '""')}", "extensions"`,
     'request.jwt.claims',
-    JSON.stringify(request.claims),
+    request.claimsJson,
     'request.jwt.claim.sub',
     claimText(request.claims, 'sub'),
     'request.jwt.claim.role',
@@ -66,7 +75,7 @@ function settingsQuery(cache: SchemaCache, request: RequestContext): pg.QueryCon
     'request.path',
     request.path,
     'request.headers',
-    JSON.stringify(request.headers),
+    request.headersJson,
     'request.cookies',
     '{}',
   );
@@ -156,53 +165,69 @@ export async function inTransaction<T>(
   throw failed.error;
 }
 
+/** A statement with the same text for every request of one shape, run as a named prepared statement. */
+export interface PreparedStatement {
+  /** Derived from the text (see statementName), so one name never carries two texts. */
+  readonly name: string;
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
+/** A prepared-statement name for a statement text: a digest, so equal texts share one name. */
+export function statementName(prefix: string, text: string): string {
+  return `${prefix}_${createHash('sha1').update(text).digest('hex')}`;
+}
+
+const BEGIN_READ_ONLY_STATEMENT: PreparedStatement = {
+  name: 'pgrst_begin_ro',
+  text: BEGIN_READ_ONLY,
+  values: [],
+};
+const COMMIT_STATEMENT: PreparedStatement = { name: 'pgrst_commit', text: 'COMMIT', values: [] };
+
 /**
- * A read-only transaction around one statement: BEGIN READ ONLY, the settings, the statement and COMMIT in
- * one socket write and one round trip (see begin for why the order makes this safe; after a failure, COMMIT
- * ends the aborted transaction with a rollback). `check` sees the first row before the answer is used. When
- * `mayRollBack` is set (the check can refuse a result, e.g. PGRST116), COMMIT waits for the check instead,
- * so a refused result is rolled back as PostgREST does.
+ * A read-only transaction around one statement, sent as one batch (see pg-batch.ts): BEGIN READ ONLY, the
+ * settings, the statement and COMMIT, each a prepared statement, with a single Sync, so the transaction
+ * costs one round trip. PostgreSQL runs them in order and skips the rest after a failure, which leaves the
+ * transaction aborted until the ROLLBACK sent here. `check` sees the statement's first row (its fields in
+ * order, as text) before the answer is used. When `mayRollBack` is set (the check can refuse a result, e.g.
+ * PGRST116), the batch stops before COMMIT and COMMIT or ROLLBACK follows the check, so a refused result
+ * is rolled back as PostgREST does.
  */
-export async function readInTransaction<R extends pg.QueryResultRow>(
+export async function readInTransaction(
   client: pg.ClientBase,
   cache: SchemaCache,
   request: RequestContext,
-  statement: pg.QueryConfig,
-  check: (row: R) => void,
+  statement: PreparedStatement,
+  check: (fields: readonly (string | null)[]) => void,
   mayRollBack: boolean,
-): Promise<R> {
-  const [opening, reading, committing] = writeTogether(client, () => {
-    const opened = begin(client, cache, request, true);
-    const read = client.query<R>(statement);
-    // Settled into a value at once, so a failed COMMIT is never an unhandled rejection.
-    const commit = mayRollBack
-      ? null
-      : client.query('COMMIT').then(
-          () => null,
-          (error: unknown) => ({ error }),
-        );
-    return [opened, read, commit] as const;
-  });
-  const results = await Promise.allSettled([...opening, reading]);
-  const read = results[results.length - 1] as PromiseSettledResult<pg.QueryResult<R>>;
-  const failed = firstFailure(results);
-  if (committing === null) {
-    try {
-      if (failed !== null) throw failed.error;
-      const row = (read as PromiseFulfilledResult<pg.QueryResult<R>>).value.rows[0]!;
-      check(row);
-      await client.query('COMMIT');
-      return row;
-    } catch (error: unknown) {
-      await rollback(client);
-      throw error;
-    }
+): Promise<readonly (string | null)[]> {
+  const settings = settingsQuery(cache, request);
+  const batch: PreparedStatement[] = [
+    BEGIN_READ_ONLY_STATEMENT,
+    { ...settings, name: `pgrst_batch_${settings.name}` },
+    statement,
+  ];
+  if (!mayRollBack) batch.push(COMMIT_STATEMENT);
+  let fields: readonly (string | null)[];
+  try {
+    const { row } = await runBatch(client, batch, 2, cache);
+    if (row === null) throw new Error('the statement returned no row');
+    fields = row;
+  } catch (error: unknown) {
+    await rollback(client);
+    throw error;
   }
-  const commitFailure = await committing;
-  if (commitFailure !== null) await rollback(client);
-  const failure = failed ?? commitFailure;
-  if (failure !== null) throw failure.error;
-  const row = (read as PromiseFulfilledResult<pg.QueryResult<R>>).value.rows[0]!;
-  check(row);
-  return row;
+  if (!mayRollBack) {
+    check(fields);
+    return fields;
+  }
+  try {
+    check(fields);
+    await client.query('COMMIT');
+    return fields;
+  } catch (error: unknown) {
+    await rollback(client);
+    throw error;
+  }
 }

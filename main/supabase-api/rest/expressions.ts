@@ -7,7 +7,7 @@ import {
   type Filter,
   type OrderTerm,
 } from './query-ast.js';
-import type { TableInfo } from './schema-types.js';
+import type { TableInfo } from './schema-cache/schema-types.js';
 import { arrayLiteral, ident, type SqlParams } from './sql-params.js';
 
 /** What expressions at one level may refer to: its columns (checked) and its embeds' bodies. */

@@ -22,6 +22,14 @@ export type SelectItem =
       readonly hint?: string;
       readonly inner: boolean;
       readonly select: readonly SelectItem[];
+    }
+  | {
+      /** `...relation(cols)`: the columns of a to-one embed, in the parent's object (PostgREST 12). */
+      readonly kind: 'spread';
+      readonly relation: string;
+      readonly hint?: string;
+      readonly inner: boolean;
+      readonly select: readonly SelectItem[];
     };
 
 /** Comparison operators that take one value (PostgREST's `SimpleOperator` and `QuantOperator`). */

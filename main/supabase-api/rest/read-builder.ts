@@ -1,8 +1,8 @@
 import { ApiError } from './api-error.js';
-import { conditionSql, fieldSql, orderSql, type Scope } from './expressions.js';
+import { conditionSql, fieldSql, type Scope } from './expressions.js';
 import type { LevelParams, SelectItem } from './query-ast.js';
-import { findRelation } from './relationships.js';
-import type { SchemaCache } from './schema-cache.js';
+import { buildEmbed } from './embed/embed-builder.js';
+import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 
 /** Shared state while building one statement. */
@@ -15,17 +15,26 @@ export interface BuildContext {
 }
 
 /** A lateral join of an embed; `filtering` when the level's WHERE depends on it (so counts need it too). */
-interface Join {
+export interface Join {
   readonly sql: string;
   filtering: boolean;
 }
 
+/** An output column of a level: its SQL and the name it is shown under. */
+export interface SelectColumn {
+  readonly sql: string;
+  readonly name: string;
+}
+
 /** The pieces of one level of the select tree. */
 export interface LevelSql {
-  readonly select: string[];
+  readonly select: SelectColumn[];
   readonly joins: Join[];
   readonly where: string[];
 }
+
+/** What a level reads from: a table, view or function result under an alias. */
+export type LevelBase = Omit<Scope, 'embeds'>;
 
 /** Makes a build context for a request. */
 export function buildContext(
@@ -54,102 +63,40 @@ function outputName(item: Extract<SelectItem, { kind: 'column' }>): string {
 /** Builds the select list, lateral joins and WHERE of one level of the select tree. */
 export function buildLevel(
   ctx: BuildContext,
-  base: Omit<Scope, 'embeds'>,
+  base: LevelBase,
   items: readonly SelectItem[],
   path: string,
 ): LevelSql {
-  const select: string[] = [];
-  const joins: Join[] = [];
-  const embeds = new Map<string, string>();
+  const select: SelectColumn[] = [];
+  const embeds: { name: string; body: string; join: Join }[] = [];
+  const bodies = new Map<string, string>();
+  const where: string[] = [];
   for (const item of items) {
     if (item.kind === 'star') {
-      for (const c of base.columns) select.push(`${ident(base.alias)}.${ident(c)} AS ${ident(c)}`);
+      for (const c of base.columns) select.push({ sql: `${ident(base.alias)}.${ident(c)}`, name: c });
     } else if (item.kind === 'column') {
-      let sql = fieldSql({ ...base, embeds }, item.field, ctx.params);
+      let sql = fieldSql({ ...base, embeds: bodies }, item.field, ctx.params);
       if (item.cast !== undefined) sql = castSql(ctx, sql, item.cast);
-      select.push(`${sql} AS ${ident(outputName(item))}`);
+      select.push({ sql, name: outputName(item) });
     } else {
-      const name = item.alias ?? item.relation;
-      const embed = buildEmbed(ctx, base, item, path === '' ? name : `${path}.${name}`);
-      joins.push(embed.join);
-      embeds.set(name, embed.body);
-      if (item.select.length > 0) select.push(`${embed.output} AS ${ident(name)}`);
+      const name = item.kind === 'embed' ? (item.alias ?? item.relation) : item.relation;
+      const embed = buildEmbed(ctx, base, item, path === '' ? name : `${path}.${name}`, buildLevel);
+      embeds.push({ name, body: embed.body, join: embed.join });
+      bodies.set(name, embed.body);
+      select.push(...embed.columns);
       if (item.inner) {
         embed.join.filtering = true;
+        where.push(`${embed.body} IS NOT NULL`);
       }
     }
   }
-  const scope: Scope = { ...base, embeds };
-  const where: string[] = [];
-  for (const item of items) {
-    if (item.kind === 'embed' && item.inner)
-      where.push(`${embeds.get(item.alias ?? item.relation)!} IS NOT NULL`);
-  }
+  const scope: Scope = { ...base, embeds: bodies };
   for (const condition of ctx.levels.get(path)?.conditions ?? []) {
     const sql = conditionSql(scope, condition, ctx.params);
-    [...embeds.values()].forEach((body, i) => {
-      if (sql.includes(body)) joins[i]!.filtering = true;
-    });
+    for (const e of embeds) if (sql.includes(e.body)) e.join.filtering = true;
     where.push(sql);
   }
-  return { select, joins, where };
-}
-
-function buildEmbed(
-  ctx: BuildContext,
-  parent: Omit<Scope, 'embeds'>,
-  item: Extract<SelectItem, { kind: 'embed' }>,
-  path: string,
-): { join: Join; body: string; output: string } {
-  if (parent.table === null) {
-    throw new ApiError(
-      400,
-      'PGRST200',
-      `Could not find a relationship between '${parent.label}' and '${item.relation}' in the schema cache`,
-    );
-  }
-  const relation = findRelation(ctx.cache, parent.table, item.relation, item.hint);
-  ctx.usedPaths.add(path);
-  const n = ++ctx.counter;
-  const alias = `t${n}`;
-  const target = relation.target;
-  const child = buildLevel(
-    ctx,
-    { label: target.name, alias, columns: [...target.columns.keys()], table: target },
-    item.select,
-    path,
-  );
-  const level = ctx.levels.get(path);
-  const joinConds = relation.pairs.map(
-    ([p, c]) => `${ident(alias)}.${ident(c)} = ${ident(parent.alias)}.${ident(p)}`,
-  );
-  const scope: Scope = {
-    label: target.name,
-    alias,
-    columns: [...target.columns.keys()],
-    table: target,
-    embeds: new Map(),
-  };
-  let sub =
-    `SELECT ${child.select.join(', ')} FROM ${qualified(target.schema, target.name)} AS ${ident(alias)}` +
-    `${child.joins.map((j) => ` ${j.sql}`).join('')} WHERE ${[...joinConds, ...child.where].join(' AND ')}`;
-  if (level?.order) sub += ` ORDER BY ${orderSql(scope, level.order, ctx.params)}`;
-  if (relation.cardinality === 'many' && level?.limit !== undefined)
-    sub += ` LIMIT ${ctx.params.add(level.limit)}`;
-  if (relation.cardinality === 'many' && level?.offset !== undefined)
-    sub += ` OFFSET ${ctx.params.add(level.offset)}`;
-  const row = ident(`e${n}`);
-  const agg = relation.cardinality === 'one' ? `row_to_json(${row})` : `json_agg(${row})`;
-  const lateral = ident(`a${n}`);
-  const body = `${lateral}.body`;
-  return {
-    join: {
-      sql: `LEFT JOIN LATERAL (SELECT ${agg} AS body FROM (${sub}) AS ${row}) AS ${lateral} ON TRUE`,
-      filtering: false,
-    },
-    body,
-    output: relation.cardinality === 'one' ? body : `COALESCE(${body}, '[]'::json)`,
-  };
+  return { select, joins: embeds.map((e) => e.join), where };
 }
 
 /** Fails with PGRST108 when a filter names an embed that the select does not contain. */
@@ -188,7 +135,8 @@ export function readStatement(ctx: BuildContext, plan: ReadPlan): string {
   const { level } = plan;
   const joins = level.joins.map((j) => ` ${j.sql}`).join('');
   const where = level.where.length > 0 ? ` WHERE ${level.where.join(' AND ')}` : '';
-  let source = `SELECT ${level.select.join(', ')} FROM ${plan.from}${joins}${where}`;
+  const columns = level.select.map((c) => `${c.sql} AS ${ident(c.name)}`).join(', ');
+  let source = `SELECT ${columns} FROM ${plan.from}${joins}${where}`;
   if (plan.order) source += ` ORDER BY ${plan.order}`;
   if (plan.limit !== null) source += ` LIMIT ${ctx.params.add(plan.limit)}`;
   if (plan.offset > 0) source += ` OFFSET ${ctx.params.add(plan.offset)}`;

@@ -1,12 +1,12 @@
 import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
-import { readInTransaction } from './executor.js';
+import { readInTransaction, statementName } from './executor.js';
 import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
-import { qualifiedKey, type SchemaCache } from './schema-cache.js';
-import type { TableInfo } from './schema-types.js';
+import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
+import type { TableInfo } from './schema-cache/schema-types.js';
 import { qualified, SqlParams } from './sql-params.js';
 import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
 
@@ -17,6 +17,11 @@ export function lookupTable(cache: SchemaCache, schema: string, name: string): T
     throw new ApiError(404, 'PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`);
   }
   return table;
+}
+
+/** The row of a read statement from its fields in column order: total, page_total, body. */
+function statementRow(fields: readonly (string | null)[]): StatementRow {
+  return { total: fields[0] ?? null, page_total: fields[1] ?? '0', body: fields[2] ?? '[]' };
 }
 
 /** Status and headers of a read: Content-Range, 206 for a partial page, 416 past the end. */
@@ -60,6 +65,7 @@ export function checkSingular(singular: boolean, row: StatementRow): void {
 
 /** A built read: the statement and its bound values, reusable for the same request shape. */
 interface ReadPlan {
+  readonly name: string;
   readonly text: string;
   readonly values: readonly unknown[];
   readonly offset: number;
@@ -91,7 +97,7 @@ function buildRead(cache: SchemaCache, req: RestRequest, maxRows: number): ReadP
     singular: req.singular,
     ctes: [],
   });
-  return { text, values: params.values, offset };
+  return { name: statementName('pgrst_read', text), text, values: params.values, offset };
 }
 
 function readPlan(cache: SchemaCache, req: RestRequest, maxRows: number): ReadPlan {
@@ -124,15 +130,14 @@ export async function readTable(
   req: RestRequest,
   maxRows: number,
 ): Promise<RestResult> {
-  const { text, values, offset } = readPlan(cache, req, maxRows);
-  const row = await readInTransaction<StatementRow>(
+  const plan = readPlan(cache, req, maxRows);
+  const fields = await readInTransaction(
     client,
     cache,
     req.context,
-    // pg only reads the statement; a copy keeps the cached values array private all the same.
-    { text, values: [...values] },
-    (first) => checkSingular(req.singular, first),
+    plan,
+    (first) => checkSingular(req.singular, statementRow(first)),
     req.singular,
   );
-  return readResult(req, row, offset, req.singular);
+  return readResult(req, statementRow(fields), plan.offset, req.singular);
 }

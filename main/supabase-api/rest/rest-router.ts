@@ -35,12 +35,18 @@ function chooseSchema(deps: RestDeps, profile: string | undefined): string {
   return profile;
 }
 
-function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
+/**
+ * The headers as a JSON object with lower-cased names, repeated headers joined with ", ". Node already
+ * lower-cases names and joins repeats, except set-cookie (an array), so the usual case is one stringify.
+ */
+function headersJson(req: IncomingMessage): string {
+  const headers = req.headers;
+  if (headers['set-cookie'] === undefined) return JSON.stringify(headers);
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(headers)) {
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
-  return out;
+  return JSON.stringify(out);
 }
 
 /** Handles one request below /rest/v1; `path` is the rest of the path, `search` the raw query string. */
@@ -50,7 +56,7 @@ export async function handleRest(
   path: string,
   search: string,
   body: string,
-  identity: { role: string; claims: Readonly<Record<string, unknown>> },
+  identity: { role: string; claims: Readonly<Record<string, unknown>>; claimsJson: string },
 ): Promise<RestResult> {
   const method = (req.method ?? 'GET').toUpperCase();
   try {
@@ -76,9 +82,10 @@ export async function handleRest(
     const context: RequestContext = {
       role: identity.role,
       claims: identity.claims,
+      claimsJson: identity.claimsJson,
       method,
       path: `/${segments.join('/')}`,
-      headers: lowerCaseHeaders(req),
+      headersJson: headersJson(req),
       schema,
     };
     const restReq: RestRequest = {

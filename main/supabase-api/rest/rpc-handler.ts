@@ -6,7 +6,7 @@ import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { checkSingular, readResult } from './read-handler.js';
 import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
-import { qualifiedKey, type SchemaCache } from './schema-cache.js';
+import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
 import { SqlParams } from './sql-params.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
 import { callSql, chooseFunction } from './rpc-call.js';

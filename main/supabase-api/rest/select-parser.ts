@@ -30,7 +30,8 @@ function skipSpace(c: Cursor): void {
 function parseItem(c: Cursor): SelectItem {
   if (c.eat('*')) return { kind: 'star' };
   if (c.peek() === '.' && c.eat('...')) {
-    throw new ApiError(400, 'PGRST100', 'Spread embeds (...) are not supported by this server');
+    const { relation, hint, inner, select } = parseEmbed(c, parseName(c));
+    return { kind: 'spread', relation, inner, select, ...(hint !== undefined ? { hint } : {}) };
   }
   const start = c.pos;
   let alias: string | undefined;
@@ -43,7 +44,15 @@ function parseItem(c: Cursor): SelectItem {
   }
   const fieldStart = c.pos;
   const relation = parseName(c);
-  if (c.peek() === '!' || c.peek() === '(') return parseEmbed(c, relation, alias);
+  if (c.peek() === '!' || c.peek() === '(') {
+    const { hint, ...embed } = parseEmbed(c, relation);
+    return {
+      kind: 'embed',
+      ...embed,
+      ...(alias !== undefined ? { alias } : {}),
+      ...(hint !== undefined ? { hint } : {}),
+    };
+  }
   if (relation === 'count' && c.eat('()')) {
     throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
   }
@@ -67,7 +76,11 @@ function parseItem(c: Cursor): SelectItem {
   };
 }
 
-function parseEmbed(c: Cursor, relation: string, alias: string | undefined): SelectItem {
+/** The part of an embed after its name: `!hint`, `!inner`/`!left` (at most two) and `(select)`. */
+function parseEmbed(
+  c: Cursor,
+  relation: string,
+): { relation: string; hint: string | undefined; inner: boolean; select: SelectItem[] } {
   let hint: string | undefined;
   let inner = false;
   let count = 0;
@@ -81,12 +94,5 @@ function parseEmbed(c: Cursor, relation: string, alias: string | undefined): Sel
   skipSpace(c);
   const select: SelectItem[] = c.peek() === ')' ? [] : parseItems(c);
   c.expect(')');
-  return {
-    kind: 'embed',
-    relation,
-    inner,
-    select,
-    ...(alias !== undefined ? { alias } : {}),
-    ...(hint !== undefined ? { hint } : {}),
-  };
+  return { relation, hint, inner, select };
 }

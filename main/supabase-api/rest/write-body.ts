@@ -1,5 +1,5 @@
 import { ApiError } from './api-error.js';
-import type { TableInfo } from './schema-types.js';
+import type { TableInfo } from './schema-cache/schema-types.js';
 
 /** A parsed write body: the raw JSON array text (so big numbers keep their precision) and its columns. */
 export interface WriteBody {

@@ -1,9 +1,9 @@
 import { ApiError } from './api-error.js';
 import { conditionSql, type Scope } from './expressions.js';
 import type { Condition, SelectItem } from './query-ast.js';
-import { findRelation } from './relationships.js';
-import type { SchemaCache } from './schema-cache.js';
-import type { TableInfo } from './schema-types.js';
+import { findRelationship, originColumns } from './embed/find-relationship.js';
+import type { SchemaCache } from './schema-cache/schema-cache.js';
+import type { TableInfo } from './schema-cache/schema-types.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 import type { WriteBody } from './write-body.js';
 
@@ -13,8 +13,9 @@ export function returningColumns(cache: SchemaCache, table: TableInfo, items: re
   const cols = new Set<string>();
   for (const item of items) {
     if (item.kind === 'column') cols.add(item.field.name);
-    if (item.kind === 'embed')
-      findRelation(cache, table, item.relation, item.hint).pairs.forEach(([p]) => cols.add(p));
+    if (item.kind === 'embed' || item.kind === 'spread') {
+      originColumns(findRelationship(cache, table, item.relation, item.hint)).forEach((c) => cols.add(c));
+    }
   }
   for (const c of cols) {
     if (!table.columns.has(c)) throw new ApiError(400, '42703', `column ${table.name}.${c} does not exist`);

@@ -5,7 +5,7 @@ import type { LevelParams } from './query-ast.js';
 import { parseQueryParams } from './query-params.js';
 import { checkSingular, lookupTable } from './read-handler.js';
 import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
-import type { SchemaCache } from './schema-cache.js';
+import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { SqlParams } from './sql-params.js';
 import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
 import { parseWriteBody } from './write-body.js';

@@ -19,14 +19,43 @@ export interface TableInfo {
   readonly uniqueKeys: readonly (readonly string[])[];
 }
 
-/** A foreign key from `from.fromColumns` to `to.toColumns`. */
-export interface ForeignKey {
-  readonly constraint: string;
-  readonly from: TableInfo;
-  readonly fromColumns: readonly string[];
-  readonly to: TableInfo;
-  readonly toColumns: readonly string[];
+/** A pair of columns a relationship joins on: (origin column, target column). */
+export type ColumnPair = readonly [string, string];
+
+/** The table in the middle of a many-to-many relationship and its two foreign keys. */
+export interface Junction {
+  readonly table: TableInfo;
+  /** The junction's foreign key to the origin, and the one to the target. */
+  readonly constraint1: string;
+  readonly constraint2: string;
+  /** (origin column, junction column) pairs. */
+  readonly sourceColumns: readonly ColumnPair[];
+  /** (target column, junction column) pairs. */
+  readonly targetColumns: readonly ColumnPair[];
 }
+
+/**
+ * A relationship an embed can follow from `table` to `foreignTable`, as PostgREST's schema cache has them:
+ * from a foreign key (many-to-one, or one-to-one when the key columns are unique), its inverse (one-to-many),
+ * the same traced through views, and many-to-many through a junction table.
+ */
+export type Relationship =
+  | {
+      readonly cardinality: 'm2o' | 'o2o' | 'o2m';
+      readonly table: TableInfo;
+      readonly foreignTable: TableInfo;
+      readonly isSelf: boolean;
+      readonly constraint: string;
+      /** (origin column, target column) pairs in key order. */
+      readonly columns: readonly ColumnPair[];
+    }
+  | {
+      readonly cardinality: 'm2m';
+      readonly table: TableInfo;
+      readonly foreignTable: TableInfo;
+      readonly isSelf: boolean;
+      readonly junction: Junction;
+    };
 
 /** An input argument of a function. */
 export interface FunctionArg {

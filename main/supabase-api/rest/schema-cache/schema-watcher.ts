@@ -1,6 +1,6 @@
 import pg from 'pg';
 
-import { ApiError } from './api-error.js';
+import { ApiError } from '../api-error.js';
 import { loadSchemaCache, type SchemaCache } from './schema-cache.js';
 
 /**

@@ -1,0 +1,165 @@
+import type pg from 'pg';
+
+import { readCatalog, type FunctionRow, type KeyRow, type TableRow } from './catalog-queries.js';
+import { targetListOrigins, type ColumnOrigin } from './node-tree.js';
+import { relationshipGraph, type NamedRelation } from './relationship-graph.js';
+import type { FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types.js';
+import { viewKeyDependencies } from './view-key-deps.js';
+import { foreignKeyRelationships, viewPrimaryKeys, withViewRelationships } from './view-relationships.js';
+
+/** The roles' own `ALTER ROLE ... SET` values worth applying per request, as PostgREST does. */
+const ROLE_SETTINGS = new Set(['statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']);
+
+/** Schemas whose views a view's columns may be traced through besides the exposed ones (PostgREST's
+ * db-extra-search-path, which is also on every request's search_path). */
+const EXTRA_SCHEMAS = ['extensions'];
+
+/** A snapshot of the exposed schemas: tables, columns, keys, relationships, functions, role settings. */
+export interface SchemaCache {
+  readonly schemas: readonly string[];
+  readonly tables: ReadonlyMap<string, TableInfo>;
+  /** The relationships an embed may follow, by the table or view it starts from. */
+  readonly relationships: ReadonlyMap<TableInfo, readonly Relationship[]>;
+  readonly functions: ReadonlyMap<string, readonly FunctionInfo[]>;
+  readonly roleSettings: ReadonlyMap<string, readonly (readonly [string, string])[]>;
+  /** Type names a `::cast` in select may use, mapped to the qualified SQL name. */
+  readonly castTypes: ReadonlyMap<string, string>;
+}
+
+/** The key of a table or function in the cache maps. */
+export function qualifiedKey(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+const TYPE_ALIASES: Record<string, string> = {
+  integer: 'int4',
+  int: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  boolean: 'bool',
+  real: 'float4',
+  'double precision': 'float8',
+  decimal: 'numeric',
+  'character varying': 'varchar',
+  character: 'bpchar',
+};
+
+/** Reads the schema cache from the catalog in one round trip per catalog. */
+export async function loadSchemaCache(
+  client: pg.ClientBase,
+  schemas: readonly string[],
+): Promise<SchemaCache> {
+  const rows = await readCatalog(client, schemas, EXTRA_SCHEMAS);
+  const origins = new Map<string, readonly ColumnOrigin[]>(
+    rows.views.map((v) => [v.oid, targetListOrigins(v.definition)]),
+  );
+  const exposedViews = rows.tables.filter((t) => t.is_view).map((t) => t.oid);
+  const deps = viewKeyDependencies(origins, exposedViews, rows.keys);
+  const relations = buildRelations(rows.tables, rows.keys, viewPrimaryKeys(deps));
+  const tables = new Map<string, TableInfo>();
+  for (const r of relations.values()) tables.set(qualifiedKey(r.info.schema, r.info.name), r.info);
+  const keyRelationships = withViewRelationships(foreignKeyRelationships(rows.keys), deps);
+  const byOid = new Map([...relations].map(([oid, r]) => [oid, r.info]));
+  return {
+    schemas: [...schemas],
+    tables,
+    relationships: relationshipGraph(keyRelationships, relations),
+    functions: buildFunctions(rows.functions, byOid),
+    roleSettings: buildRoleSettings(rows.roles),
+    castTypes: buildCastTypes(rows.types),
+  };
+}
+
+/** The relations of the exposed schemas by oid; a view's primary key comes from the table keys it shows. */
+function buildRelations(
+  tableRows: readonly TableRow[],
+  keys: readonly KeyRow[],
+  viewKeys: ReadonlyMap<string, readonly number[]>,
+): Map<string, NamedRelation> {
+  const keysOf = new Map<string, KeyRow[]>();
+  for (const k of keys) {
+    if (k.type === 'f') continue;
+    const list = keysOf.get(k.rel);
+    if (list) list.push(k);
+    else keysOf.set(k.rel, [k]);
+  }
+  const relations = new Map<string, NamedRelation>();
+  for (const row of tableRows) {
+    const names = new Map(row.columns.map((c) => [c.attnum, c.name]));
+    const colNames = (cols: readonly number[]): string[] => cols.map((c) => names.get(c) ?? '');
+    const mine = keysOf.get(row.oid) ?? [];
+    const primary = mine.find((k) => k.type === 'p');
+    const viewKey = viewKeys.get(row.oid);
+    const info: TableInfo = {
+      schema: row.schema,
+      name: row.name,
+      isView: row.is_view,
+      columns: new Map(row.columns.map(({ attnum: _, ...c }) => [c.name, c])),
+      primaryKey: primary ? colNames(primary.cols) : viewKey ? colNames(viewKey) : [],
+      uniqueKeys: mine.map((k) => colNames(k.cols)),
+    };
+    relations.set(row.oid, { info, names });
+  }
+  return relations;
+}
+
+function buildFunctions(
+  rows: readonly FunctionRow[],
+  byOid: ReadonlyMap<string, TableInfo>,
+): Map<string, FunctionInfo[]> {
+  const functions = new Map<string, FunctionInfo[]>();
+  for (const row of rows) {
+    const key = qualifiedKey(row.schema, row.name);
+    functions.set(key, [...(functions.get(key) ?? []), toFunctionInfo(row, byOid)]);
+  }
+  return functions;
+}
+
+function buildRoleSettings(
+  rows: readonly { role: string; config: string[] }[],
+): Map<string, [string, string][]> {
+  const roleSettings = new Map<string, [string, string][]>();
+  for (const row of rows) {
+    for (const entry of row.config) {
+      const eq = entry.indexOf('=');
+      const name = entry.slice(0, eq);
+      if (eq > 0 && ROLE_SETTINGS.has(name)) {
+        const settings = (roleSettings.get(row.role) ?? []).filter(([n]) => n !== name);
+        roleSettings.set(row.role, [...settings, [name, entry.slice(eq + 1)]]);
+      }
+    }
+  }
+  return roleSettings;
+}
+
+function buildCastTypes(rows: readonly { name: string; schema: string }[]): Map<string, string> {
+  const castTypes = new Map<string, string>();
+  for (const t of rows) {
+    if (!castTypes.has(t.name) || t.schema === 'pg_catalog') castTypes.set(t.name, `${t.schema}.${t.name}`);
+  }
+  for (const [alias, name] of Object.entries(TYPE_ALIASES)) castTypes.set(alias, `pg_catalog.${name}`);
+  return castTypes;
+}
+
+function toFunctionInfo(row: FunctionRow, byOid: ReadonlyMap<string, TableInfo>): FunctionInfo {
+  const inputs = row.args.filter((a) => ['i', 'b', 'v'].includes(a.mode));
+  const firstDefault = inputs.length - row.ndefaults;
+  const args: FunctionArg[] = inputs.map((a, i) => ({
+    name: a.name,
+    type: a.type,
+    hasDefault: i >= firstDefault,
+    variadic: a.mode === 'v',
+  }));
+  const outArgs = row.args.filter((a) => ['o', 'b', 't'].includes(a.mode)).map((a) => a.name);
+  const volatility = row.volatility === 'i' ? 'immutable' : row.volatility === 's' ? 'stable' : 'volatile';
+  return {
+    schema: row.schema,
+    name: row.name,
+    args,
+    volatility,
+    returnsSet: row.retset,
+    returnKind: row.is_void ? 'void' : row.composite ? 'composite' : 'scalar',
+    outColumns: outArgs.length > 0 ? outArgs : row.ret_cols,
+    returnTable: row.ret_rel !== null ? (byOid.get(row.ret_rel) ?? null) : null,
+  };
+}
