@@ -33,4 +33,35 @@ export interface StackStatus {
   readonly connection: ConnectionInfo;
   /** The web UI's address when the supervisor serves it (headless mode), without a login code. */
   readonly uiUrl?: string | null;
+  /** Which Flow binaries were found (and where) and the data plane's addresses. */
+  readonly dataPlane?: DataPlaneStatus;
+}
+
+/** Where a Flow binary was found: the configured bin directory, the app's `resources/bin/`, or `PATH`. */
+export type FlowBinarySource = 'bin-dir' | 'resources' | 'path';
+
+/** One Flow binary the data plane needs, found or missing. */
+export interface FlowBinaryInfo {
+  readonly name: string;
+  /** Absolute path of the executable, or null when it was not found anywhere. */
+  readonly path: string | null;
+  readonly source: FlowBinarySource | null;
+  /** What needs it, for the "missing" message (e.g. `temp-data-plane`). */
+  readonly neededBy: string;
+}
+
+/**
+ * The Flow data plane as the stack sees it: the binaries looked for (in search order: bin directory,
+ * `resources/bin/`, `PATH`), and the addresses of the services it runs (null when a service is not run
+ * because its binaries are missing).
+ */
+export interface DataPlaneStatus {
+  readonly binaries: readonly FlowBinaryInfo[];
+  /** The folders searched, in order; `PATH` stands for the directories of the PATH variable. */
+  readonly searched: readonly string[];
+  /** `http://127.0.0.1:<broker port>` when the temp-data-plane runs. */
+  readonly brokerAddress: string | null;
+  readonly consumerAddress: string | null;
+  /** The gateway's base URL (as written to `internal.gateway_endpoints`) when it runs. */
+  readonly gatewayUrl: string | null;
 }

@@ -28,6 +28,16 @@ describe('agent config', () => {
       '--poll-interval-ms must be a positive number',
     );
     expect(() => parseAgentArgs(['--database', 'x', '--nope'], {})).toThrow();
+    expect(() => parseAgentArgs(['--database', 'x', '--data-plane-wait-ms=-1'], {})).toThrow(
+      '--data-plane-wait-ms must be a non-negative number',
+    );
+  });
+
+  it('waits for the data plane only when told to', () => {
+    expect(parseAgentArgs(['--database', 'x'], {}).dataPlaneWaitMs).toBe(0);
+    expect(parseAgentArgs(['--database', 'x', '--data-plane-wait-ms', '60000'], {}).dataPlaneWaitMs).toBe(
+      60_000,
+    );
   });
 
   it('finds the Docker socket from DOCKER_HOST or the default', () => {

@@ -18,6 +18,11 @@ export interface AgentConfig {
   readonly binDir: string | null;
   readonly brokerAddress: string;
   readonly consumerAddress: string;
+  /**
+   * How long an activation waits for a data plane that does not answer yet (the stack starts agents and its
+   * data plane side by side); 0 fails at once.
+   */
+  readonly dataPlaneWaitMs: number;
   readonly connectorNetwork: string;
   readonly accountsEmail: string;
   readonly tenantTemplate: string;
@@ -39,6 +44,7 @@ export function defaultConfig(databaseUrl: string, overrides: Partial<AgentConfi
     binDir: null,
     brokerAddress: 'http://localhost:8080',
     consumerAddress: 'http://localhost:9000',
+    dataPlaneWaitMs: 0,
     connectorNetwork: 'host',
     accountsEmail: 'accounts@estuary.dev',
     tenantTemplate: DEFAULT_TENANT_TEMPLATE,
@@ -66,6 +72,7 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       'bin-dir': { type: 'string' },
       'broker-address': { type: 'string' },
       'consumer-address': { type: 'string' },
+      'data-plane-wait-ms': { type: 'string' },
       'connector-network': { type: 'string' },
       'accounts-email': { type: 'string' },
       'tenant-template': { type: 'string' },
@@ -80,10 +87,11 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const databaseUrl = values.database ?? env.DATABASE_URL;
   if (!databaseUrl) throw new Error('--database (or DATABASE_URL) is required');
   const binDir = values['bin-dir'] ?? env.BIN_DIR ?? null;
-  const number = (v: string | undefined, fallback: number, flag: string): number => {
+  const number = (v: string | undefined, fallback: number, flag: string, min = 1): number => {
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} must be a positive number, not "${v}"`);
+    if (!Number.isFinite(n) || n < min)
+      throw new Error(`${flag} must be a ${min === 0 ? 'non-negative' : 'positive'} number, not "${v}"`);
     return n;
   };
   const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
@@ -98,6 +106,7 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     binDir: binDir === '' ? null : binDir,
     brokerAddress: values['broker-address'] ?? env.BROKER_ADDRESS ?? base.brokerAddress,
     consumerAddress: values['consumer-address'] ?? env.CONSUMER_ADDRESS ?? base.consumerAddress,
+    dataPlaneWaitMs: number(values['data-plane-wait-ms'], base.dataPlaneWaitMs, '--data-plane-wait-ms', 0),
     connectorNetwork: values['connector-network'] ?? env.CONNECTOR_NETWORK ?? base.connectorNetwork,
     accountsEmail: values['accounts-email'] ?? env.ACCOUNTS_EMAIL ?? base.accountsEmail,
     tenantTemplate: template,

@@ -9,6 +9,9 @@ export interface StackFlags {
   readonly apiPort?: string;
   readonly uiPort?: string;
   readonly mailboxPort?: string;
+  readonly brokerPort?: string;
+  readonly consumerPort?: string;
+  readonly gatewayPort?: string;
   readonly agents?: string;
   readonly binDir?: string;
   readonly json?: boolean;
@@ -22,6 +25,9 @@ export function withStackFlags(command: Command): Command {
     .option('--api-port <port>', 'Supabase API port (default 5431)')
     .option('--ui-port <port>', 'web UI port (default 5433)')
     .option('--mailbox-port <port>', 'mailbox port (default 5434)')
+    .option('--broker-port <port>', 'temp-data-plane broker port (default 8080; with Flow binaries)')
+    .option('--consumer-port <port>', 'temp-data-plane consumer port (default 9000; with Flow binaries)')
+    .option('--gateway-port <port>', 'data-plane-gateway port (default 28318; with its binary)')
     .option('--agents <n>', 'number of agent processes (default 2, or FLOW_DESKTOP_AGENTS)')
     .option('--bin-dir <dir>', 'folder with the Flow binaries (or FLOW_DESKTOP_BIN_DIR)')
     .option('--json', 'print JSON');
@@ -36,7 +42,10 @@ export function configFromFlags(flags: StackFlags): StackConfig {
     ...(flags.apiPort !== undefined ? { api: port(flags.apiPort) } : {}),
     ...(flags.uiPort !== undefined ? { studio: port(flags.uiPort) } : {}),
     ...(flags.mailboxPort !== undefined ? { inbucket: port(flags.mailboxPort) } : {}),
-  } as Partial<Record<'db' | 'api' | 'studio' | 'inbucket', number>>;
+    ...(flags.brokerPort !== undefined ? { broker: port(flags.brokerPort) } : {}),
+    ...(flags.consumerPort !== undefined ? { consumer: port(flags.consumerPort) } : {}),
+    ...(flags.gatewayPort !== undefined ? { gateway: port(flags.gatewayPort) } : {}),
+  } as Partial<Record<'db' | 'api' | 'studio' | 'inbucket' | 'broker' | 'consumer' | 'gateway', number>>;
   return resolveStackConfig({
     ...(flags.dataDir !== undefined ? { dataDir: flags.dataDir } : {}),
     ...(flags.agents !== undefined ? { agentCount: Number(flags.agents) } : {}),
@@ -53,6 +62,9 @@ export function flagsToArgs(flags: StackFlags): string[] {
   if (flags.apiPort !== undefined) args.push('--api-port', flags.apiPort);
   if (flags.uiPort !== undefined) args.push('--ui-port', flags.uiPort);
   if (flags.mailboxPort !== undefined) args.push('--mailbox-port', flags.mailboxPort);
+  if (flags.brokerPort !== undefined) args.push('--broker-port', flags.brokerPort);
+  if (flags.consumerPort !== undefined) args.push('--consumer-port', flags.consumerPort);
+  if (flags.gatewayPort !== undefined) args.push('--gateway-port', flags.gatewayPort);
   if (flags.agents !== undefined) args.push('--agents', flags.agents);
   if (flags.binDir !== undefined) args.push('--bin-dir', flags.binDir);
   return args;

@@ -1,10 +1,14 @@
 import type { ServiceInfo } from '../../shared/service-info.js';
-import type { StackStatus } from '../../shared/stack-status.js';
+import type { DataPlaneStatus, FlowBinarySource, StackStatus } from '../../shared/stack-status.js';
 
-/** `supabase status -o json` keys, plus the stack state and a services list. */
+/**
+ * `supabase status -o json` keys, plus the stack state, a services list and the Flow data plane (which binaries
+ * were found where, and the data plane's addresses).
+ */
 export function statusJson(status: StackStatus): Record<string, unknown> {
   return {
     ...status.connection,
+    ...dataPlaneEnv(status.dataPlane),
     state: status.state,
     running: status.running,
     pid: status.pid,
@@ -18,14 +22,58 @@ export function statusJson(status: StackStatus): Record<string, unknown> {
       startedAt: s.startedAt,
       lastError: s.lastError,
     })),
+    ...(status.dataPlane ? { dataPlane: status.dataPlane } : {}),
   };
 }
 
-/** `KEY="value"` lines, for `eval` or a `.env` file. */
+/**
+ * `KEY="value"` lines, for `eval` or a `.env` file; with a data plane also BROKER_ADDRESS and CONSUMER_ADDRESS
+ * (the variables flowctl-go reads, as temp-data-plane prints them) and GATEWAY_URL.
+ */
 export function statusEnv(status: StackStatus): string {
-  return Object.entries(status.connection)
+  return Object.entries({ ...status.connection, ...dataPlaneEnv(status.dataPlane) })
     .map(([key, value]) => `${key}="${String(value).replace(/(["\\$`])/g, '\\$1')}"`)
     .join('\n');
+}
+
+function dataPlaneEnv(dp: DataPlaneStatus | undefined): Record<string, string> {
+  if (!dp?.brokerAddress || !dp.consumerAddress) return {};
+  return {
+    BROKER_ADDRESS: dp.brokerAddress,
+    CONSUMER_ADDRESS: dp.consumerAddress,
+    ...(dp.gatewayUrl ? { GATEWAY_URL: dp.gatewayUrl } : {}),
+  };
+}
+
+const SOURCE_LABEL: Readonly<Record<FlowBinarySource, string>> = {
+  'bin-dir': 'bin dir',
+  resources: 'resources/bin',
+  path: 'PATH',
+};
+
+/** The Flow binaries section of the pretty status: found (with path and where) and missing (with what needs them). */
+export function dataPlanePretty(dp: DataPlaneStatus): string[] {
+  const lines = [`Flow binaries (searched in order: ${dp.searched.join(', ')}):`];
+  const width = Math.max(...dp.binaries.map((b) => b.name.length));
+  for (const b of dp.binaries) {
+    lines.push(
+      b.path && b.source
+        ? `  ✓ ${b.name.padEnd(width)}  ${b.path} (${SOURCE_LABEL[b.source]})`
+        : `  ✗ ${b.name.padEnd(width)}  missing — needed by ${b.neededBy}`,
+    );
+  }
+  if (dp.brokerAddress && dp.consumerAddress) {
+    lines.push(`  Data plane: broker ${dp.brokerAddress}, consumer ${dp.consumerAddress}`);
+    if (dp.gatewayUrl) lines.push(`  Gateway: ${dp.gatewayUrl}`);
+  }
+  if (dp.binaries.some((b) => b.path === null)) {
+    lines.push(
+      '  Missing binaries: pass --bin-dir <folder> (or FLOW_DESKTOP_BIN_DIR, or Settings → Flow bin directory),',
+      '  put them on PATH, or fetch them into resources/bin/ with `npx tsx scripts/fetch-flow-binaries.ts`',
+      '  (published for Linux x64 only). Without flowctl-go the agents run in control-plane-only mode.',
+    );
+  }
+  return lines;
 }
 
 /** A human-readable status: the services as a table, then the connection details. */
@@ -47,6 +95,7 @@ export function statusPretty(status: StackStatus): string {
     if (s.state === 'not-installed' && s.notInstalledReason)
       lines.push(`  ${s.name}: ${s.notInstalledReason}`);
   }
+  if (status.dataPlane) lines.push('', ...dataPlanePretty(status.dataPlane).map((l) => `  ${l}`));
   lines.push('');
   const c = status.connection;
   const pairs: [string, string][] = [

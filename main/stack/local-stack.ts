@@ -6,6 +6,8 @@ import { READY_STATES, type ServiceState } from '../../shared/service-info.js';
 import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack-status.js';
 import { runPreflight, type PortNeed } from '../preflight/preflight.js';
 import { ProcessRegistry } from '../process/process-registry.js';
+import { type DataPlanePlan, dataPlaneStatus } from '../services/data-plane/data-plane-plan.js';
+import { gatewayVerificationKey } from '../services/data-plane/gateway-registration.js';
 import { databaseUrls, recreateDatabase } from '../services/migrate/database-migrator.js';
 import { findPostgresBinaries, reachableBinaries } from '../services/postgres/postgres-binaries.js';
 import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
@@ -33,6 +35,8 @@ export class LocalStack {
     readonly supervisor: Supervisor,
     private readonly registry: ProcessRegistry,
     private readonly pgUser: PostgresUser | null,
+    /** The Flow binaries found when the stack was made, and what of the data plane runs. */
+    readonly dataPlane: DataPlanePlan,
   ) {}
 
   /** Builds the stack for a configuration (creating the data directory's secrets on first use). */
@@ -42,13 +46,15 @@ export class LocalStack {
     const found = findPostgresBinaries();
     const binaries = pgUser ? reachableBinaries(found, pgUser.uid, pgUser.gid, ROOT_BINARY_CACHE) : found;
     const registry = new ProcessRegistry(config.layout.processesFile);
-    const specs = stackServices(stackServiceContext(config, secrets, pgUser, binaries));
+    const ctx = stackServiceContext(config, secrets, pgUser, binaries);
+    const specs = stackServices(ctx);
     return new LocalStack(
       config,
       secrets,
       new Supervisor(specs, config.layout.logs, registry),
       registry,
       pgUser,
+      ctx.dataPlane,
     );
   }
 
@@ -188,7 +194,13 @@ export class LocalStack {
   /** Every secret of this stack, for redaction. */
   secretValues(): string[] {
     const s = this.secrets;
-    return [s.jwtSecret, s.anonKey, s.serviceRoleKey, s.superuserPassword];
+    return [
+      s.jwtSecret,
+      s.anonKey,
+      s.serviceRoleKey,
+      s.superuserPassword,
+      gatewayVerificationKey(s.jwtSecret),
+    ];
   }
 
   /** The stack's status as this supervisor sees it. */
@@ -201,6 +213,7 @@ export class LocalStack {
       dataDir: this.config.layout.root,
       services,
       connection: connectionInfo(this.config, this.secrets),
+      dataPlane: dataPlaneStatus(this.dataPlane),
     };
   }
 

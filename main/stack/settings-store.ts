@@ -2,9 +2,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Settings } from '../../shared/control-api.js';
+import type { FlowBinaryInfo } from '../../shared/stack-status.js';
+import {
+  binarySearch,
+  discoverFlowBinaries,
+  FLOW_BINARY_NEEDS,
+} from '../services/data-plane/flow-binaries.js';
 
-/** The Flow binaries the stack looks for in a bin directory. */
-export const FLOW_BINARIES = ['flowctl-go', 'data-plane-gateway'] as const;
+/** The Flow binaries the stack looks for (in the bin directory, then resources/bin/, then PATH). */
+export const FLOW_BINARIES = FLOW_BINARY_NEEDS.map((b) => b.name);
 
 /** Reads a data directory's settings (empty when none were saved). */
 export function readSettings(file: string): Settings {
@@ -56,10 +62,7 @@ export function validateSettings(input: Settings): Settings {
   return out;
 }
 
-/** Which Flow binaries a directory holds. */
-export function findFlowBinaries(binDir: string | null): { name: string; path: string | null }[] {
-  return FLOW_BINARIES.map((name) => {
-    const file = binDir ? path.join(binDir, name) : null;
-    return { name, path: file && existsSync(file) ? file : null };
-  });
+/** Where each Flow binary would be found with this bin directory: it first, then resources/bin/, then PATH. */
+export function findFlowBinaries(binDir: string | null): readonly FlowBinaryInfo[] {
+  return discoverFlowBinaries(binarySearch(binDir)).binaries;
 }

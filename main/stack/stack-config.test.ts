@@ -30,6 +30,9 @@ describe('stack configuration', () => {
       db: 5432,
       studio: 5433,
       inbucket: 5434,
+      broker: 8080,
+      consumer: 9000,
+      gateway: 28318,
     });
     saveLastUsedPorts(path.join(dataDir, 'stack.json'), {
       api: 6001,
@@ -42,6 +45,21 @@ describe('stack configuration', () => {
     expect(
       resolveStackConfig({ dataDir, ports: { db: 8002 } }, { FLOW_DESKTOP_DB_PORT: '7002' }).ports.db,
     ).toBe(8002);
+  });
+
+  it('makes the data plane ports configurable and sticky like the others', () => {
+    const dataDir = path.join(dir, 'dp');
+    const first = resolveStackConfig({ dataDir, ports: { broker: 18080, consumer: 19000 } }, {});
+    saveLastUsedPorts(path.join(dataDir, 'stack.json'), first.ports);
+    expect(resolveStackConfig({ dataDir }, {}).ports).toMatchObject({
+      broker: 18080,
+      consumer: 19000,
+      gateway: 28318,
+    });
+    expect(resolveStackConfig({ dataDir }, { FLOW_DESKTOP_GATEWAY_PORT: '38318' }).ports.gateway).toBe(38318);
+    expect(() => resolveStackConfig({ dataDir, ports: { consumer: 0 } }, {})).toThrow(
+      '--consumer-port must be a port number',
+    );
   });
 
   it('rejects ports that are not ports, naming where they came from', () => {

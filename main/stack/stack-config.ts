@@ -7,12 +7,17 @@ import { dataDirLayout, type DataDirLayout, defaultDataDir } from './data-dir.js
 import { SUPABASE_DIR } from './project-paths.js';
 import { readSettings } from './settings-store.js';
 
-/** The ports of the stack, named as in supabase/config.toml. */
+/** The ports of the stack, named as in supabase/config.toml, plus the Flow data plane's. */
 export interface StackPorts {
   readonly api: number;
   readonly db: number;
   readonly studio: number;
   readonly inbucket: number;
+  /** temp-data-plane's broker (gazette) and consumer (Flow reactor); used only when Flow binaries are found. */
+  readonly broker: number;
+  readonly consumer: number;
+  /** data-plane-gateway; used only when its binary is found. */
+  readonly gateway: number;
 }
 
 /** Everything that identifies one stack: where its data lives, its ports, its SQL. */
@@ -40,9 +45,21 @@ const PORT_ENV: Readonly<Record<keyof StackPorts, string>> = {
   db: 'FLOW_DESKTOP_DB_PORT',
   studio: 'FLOW_DESKTOP_UI_PORT',
   inbucket: 'FLOW_DESKTOP_MAILBOX_PORT',
+  broker: 'FLOW_DESKTOP_BROKER_PORT',
+  consumer: 'FLOW_DESKTOP_CONSUMER_PORT',
+  gateway: 'FLOW_DESKTOP_GATEWAY_PORT',
 };
 
-const FALLBACK_PORTS: StackPorts = { api: 5431, db: 5432, studio: 5433, inbucket: 5434 };
+// The data plane's are those of the original local setup: temp-data-plane's defaults and the gateway's.
+const FALLBACK_PORTS: StackPorts = {
+  api: 5431,
+  db: 5432,
+  studio: 5433,
+  inbucket: 5434,
+  broker: 8080,
+  consumer: 9000,
+  gateway: 28318,
+};
 
 /**
  * Resolves the stack configuration. Ports come from flags, then FLOW_DESKTOP_* environment, then the saved
@@ -74,7 +91,15 @@ export function resolveStackConfig(
   };
   return {
     layout,
-    ports: { api: port('api'), db: port('db'), studio: port('studio'), inbucket: port('inbucket') },
+    ports: {
+      api: port('api'),
+      db: port('db'),
+      studio: port('studio'),
+      inbucket: port('inbucket'),
+      broker: port('broker'),
+      consumer: port('consumer'),
+      gateway: port('gateway'),
+    },
     supabaseDir,
     agentCount: resolveAgentCount(options.agentCount ?? settings.agentCount, env.FLOW_DESKTOP_AGENTS),
     flowBinDir: options.flowBinDir ?? env.FLOW_DESKTOP_BIN_DIR ?? settings.flowBinDir ?? null,
@@ -110,7 +135,7 @@ function resolveAgentCount(flag: number | undefined, fromEnv: string | undefined
 }
 
 /** Remembers the ports a data directory runs with. */
-export function saveLastUsedPorts(file: string, ports: StackPorts): void {
+export function saveLastUsedPorts(file: string, ports: Partial<StackPorts>): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ ports }, null, 2));
 }

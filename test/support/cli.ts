@@ -41,6 +41,11 @@ export class TestStack {
   apiPort = 0;
   mailboxPort = 0;
   uiPort = 0;
+  // Data-plane ports too: with Flow binaries in resources/bin or on PATH, parallel stacks must not all claim
+  // 8080, 9000 and 28318.
+  brokerPort = 0;
+  consumerPort = 0;
+  gatewayPort = 0;
 
   private constructor(private readonly env: Record<string, string>) {}
 
@@ -57,6 +62,9 @@ export class TestStack {
     stack.apiPort = await freePort();
     stack.mailboxPort = await freePort();
     stack.uiPort = await freePort();
+    stack.brokerPort = await freePort();
+    stack.consumerPort = await freePort();
+    stack.gatewayPort = await freePort();
     return stack;
   }
 
@@ -66,6 +74,8 @@ export class TestStack {
     if (args[0] === 'up' || args[0] === 'serve') {
       extra.push('--db-port', String(this.dbPort), '--api-port', String(this.apiPort));
       extra.push('--mailbox-port', String(this.mailboxPort), '--ui-port', String(this.uiPort));
+      extra.push('--broker-port', String(this.brokerPort), '--consumer-port', String(this.consumerPort));
+      extra.push('--gateway-port', String(this.gatewayPort));
     }
     return runCli([...args, ...extra], this.env);
   }

@@ -17,6 +17,33 @@ export async function fetchBuildsRoot(consumerAddress: string, timeoutMs = 5000)
   throw new Error(`the data plane at ${consumerAddress} does not say where its builds root is`);
 }
 
+/**
+ * The builds root of the data plane, waiting up to `waitMs` for it to answer: a stack starts its agents and its
+ * data plane side by side, and restarts a crashed data plane, so a publication may come while it is starting.
+ * `onWait` is told once that it is waited for. Throws the last error after the wait.
+ */
+export async function waitForBuildsRoot(
+  consumerAddress: string,
+  waitMs: number,
+  onWait: (error: string) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  const deadline = Date.now() + waitMs;
+  let told = false;
+  for (;;) {
+    try {
+      return await fetchBuildsRoot(consumerAddress, Math.min(5000, Math.max(500, deadline - Date.now())));
+    } catch (error: unknown) {
+      const message = error instanceof Error ? error.message : String(error);
+      // Only an unreachable data plane is worth waiting for; a wrong answer will not get better.
+      if (!message.includes('is unreachable') || Date.now() >= deadline || signal?.aborted) throw error;
+      if (!told) onWait(message);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 function getDebugVars(address: string, timeoutMs: number): Promise<string> {
   const options: http.RequestOptions = address.startsWith('unix://')
     ? { socketPath: new URL(address).pathname, path: '/debug/vars' }

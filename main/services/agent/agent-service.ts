@@ -5,26 +5,39 @@ import { PROJECT_ROOT } from '../../stack/project-paths.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
 import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
 
+/** How long an agent's activation waits for the stack's data plane to answer. */
+const DATA_PLANE_WAIT_MS = 60_000;
+
 /** The agent's entry point (agent/src/main.ts), run with tsx. */
 export const AGENT_ENTRY = path.join(PROJECT_ROOT, 'agent', 'src', 'main.ts');
 
 /**
  * The control-plane agents: `config.agentCount` processes named agent-1, agent-2 ..., each working the same
  * queue (rows are locked `for update skip locked`, so they never collide). They connect as role `postgres`.
- * Without a Flow bin dir they run in control-plane-only mode; without Docker, connector jobs fail with a status
- * that says so. SIGTERM lets the current job finish (or roll back) before the process exits.
+ * Where flowctl-go is found (bin dir → resources/bin → PATH) its folder is their bin dir, and when the stack runs
+ * a temp-data-plane they activate publications into it (its broker and consumer addresses); without flowctl-go
+ * they run in control-plane-only mode. Without Docker, connector jobs fail with a status that says so. SIGTERM
+ * lets the current job finish (or roll back) before the process exits.
  */
 export function agentServices(ctx: StackServiceContext): ServiceSpec[] {
   const databaseUrl = ctx.db.owner;
-  const binDir = ctx.config.flowBinDir;
+  const flowctl = ctx.dataPlane.flowctl;
+  const binDir = flowctl ? path.dirname(flowctl) : null;
+  const addresses = ctx.dataPlane.addresses;
   return Array.from({ length: ctx.config.agentCount }, (_, i): ServiceSpec => {
     const name = `agent-${i + 1}`;
     const args = ['--database', databaseUrl, '--name', name];
     if (binDir) args.push('--bin-dir', binDir);
+    if (binDir && addresses) {
+      args.push('--broker-address', addresses.broker, '--consumer-address', addresses.consumer);
+      // Agents and the data plane start side by side, and a crashed data plane is restarted: a publication that
+      // comes meanwhile waits for it rather than failing.
+      args.push('--data-plane-wait-ms', String(DATA_PLANE_WAIT_MS));
+    }
     return {
       name,
       description: binDir
-        ? `control-plane agent (Flow binaries from ${binDir})`
+        ? `control-plane agent (Flow binaries from ${binDir}${addresses ? `, data plane at ${addresses.consumer}` : ''})`
         : 'control-plane agent (control-plane-only mode)',
       kind: 'daemon',
       dependsOn: [{ service: 'migrate', condition: 'completed' }],

@@ -3,7 +3,9 @@ export type ProbeCheck =
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
   | { readonly kind: 'http'; readonly url: string; readonly expectStatus?: (status: number) => boolean }
   | { readonly kind: 'sql'; readonly connectionString: string; readonly query?: string }
-  | { readonly kind: 'command'; readonly file: string; readonly args: readonly string[] };
+  | { readonly kind: 'command'; readonly file: string; readonly args: readonly string[] }
+  /** Every check must pass (a process with several listeners, like temp-data-plane's broker and consumer). */
+  | { readonly kind: 'all'; readonly checks: readonly ProbeCheck[] };
 
 /** A probe with its schedule. */
 export interface ProbeSpec {

@@ -21,6 +21,12 @@ export async function runProbe(check: ProbeCheck, timeoutMs: number): Promise<Pr
       case 'command':
         await commandProbe(check.file, check.args, timeoutMs);
         break;
+      case 'all':
+        for (const one of check.checks) {
+          const result = await runProbe(one, timeoutMs);
+          if (!result.ok) return result;
+        }
+        break;
     }
     return { ok: true };
   } catch (error: unknown) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { readBuildErrors } from '../../flow/build-db.js';
-import { fetchBuildsRoot } from '../../flow/builds-root.js';
+import { waitForBuildsRoot } from '../../flow/builds-root.js';
 import {
   apiActivate,
   apiBuild,
@@ -30,6 +30,8 @@ export interface DataPlaneRequest {
   /** Deleted specs grouped by the build that last built them. */
   readonly deletions: ReadonlyMap<string, readonly string[]>;
   readonly dataPlane: { readonly broker: string; readonly consumer: string };
+  /** How long to wait for an unreachable data plane (starting, restarting) before failing; 0 = not at all. */
+  readonly dataPlaneWaitMs?: number;
 }
 
 /** The outcome of the data-plane steps. */
@@ -86,7 +88,12 @@ export async function runDataPlaneSteps(ctx: FlowContext, req: DataPlaneRequest)
     if (req.dryRun) return { ok: true, steps };
 
     steps.push('activate');
-    const root = await fetchBuildsRoot(req.dataPlane.consumer).catch((e: unknown) => e as Error);
+    const root = await waitForBuildsRoot(
+      req.dataPlane.consumer,
+      req.dataPlaneWaitMs ?? 0,
+      (error) => ctx.log.info(`waiting for the data plane (${error})`),
+      ctx.signal,
+    ).catch((e: unknown) => e as Error);
     if (root instanceof Error) return fail('publishFailed', root.message);
     if (!root.startsWith('file://'))
       return fail('publishFailed', `builds root ${root} is not a local file:// folder`);
@@ -94,6 +101,7 @@ export async function runDataPlaneSteps(ctx: FlowContext, req: DataPlaneRequest)
     const rootDir = fileURLToPath(root);
     mkdirSync(rootDir, { recursive: true });
     copyFileSync(buildDb, path.join(rootDir, req.pubId));
+    ctx.log.info(`build ${req.pubId} copied into the data plane's builds root ${root}`);
     if (req.activate.length > 0) {
       const activated = await apiActivate(ctx, req.dataPlane, req.pubId, { names: req.activate });
       if (activated.code !== 0)
