@@ -57,6 +57,12 @@ export interface ControlRoutes {
     readonly request: Record<string, never>;
     readonly response: { readonly stopping: true };
   };
+  'GET /v1/migrations': { readonly request: Record<string, never>; readonly response: MigrationsInfo };
+  'GET /v1/migrations/pending': {
+    readonly request: { readonly file: string };
+    readonly response: PendingFileContent;
+  };
+  'POST /v1/migrations/lint': { readonly request: Record<string, never>; readonly response: LintReport };
 }
 
 /** A route key such as `GET /v1/status`. */
@@ -80,6 +86,9 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'POST /v1/mailbox/clear',
   'POST /v1/ui-link',
   'POST /v1/shutdown',
+  'GET /v1/migrations',
+  'GET /v1/migrations/pending',
+  'POST /v1/migrations/lint',
 ];
 
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
@@ -138,6 +147,122 @@ export interface ControlEndpoint {
   readonly startedAt: string;
   /** The web UI, when the supervisor serves one (`flow-desktop serve`). */
   readonly uiUrl?: string;
+}
+
+/** One file of supabase/migrations and whether the stack's database has applied it. */
+export interface LocalMigration {
+  readonly file: string;
+  readonly version: string;
+  /** sha256 of the file, hex. */
+  readonly checksum: string;
+  /** Null when the stack's database could not be asked (not running). */
+  readonly applied: boolean | null;
+  /** True when the database applied a different text of this file (it was edited afterwards). */
+  readonly changed: boolean;
+}
+
+/** What `flow-desktop db diff` found the last time it ran for this data directory. */
+export interface DiffSummary {
+  readonly at: string;
+  /** The target without its password: `postgresql://user@host:port/db`. */
+  readonly target: string;
+  readonly targetServer: string;
+  /** The newest migration file, and a checksum over all of them. */
+  readonly migrationsHead: string;
+  readonly migrationsChecksum: string;
+  readonly elapsedMs: number;
+  /** Statements to apply (noise excluded). */
+  readonly statements: number;
+  readonly destructive: readonly string[];
+  /** Statements recognised as privilege-reordering noise (written commented out, never applied). */
+  readonly noise: readonly string[];
+  readonly warnings: readonly string[];
+  /** The pending file written, or null when there was nothing to apply. */
+  readonly file: string | null;
+  /** Where the scratch database ran: in the stack's cluster or in a temporary one. */
+  readonly scratch: 'stack' | 'temporary';
+}
+
+/** The header `db diff` writes at the top of a pending file. */
+export interface PendingFileHeader {
+  readonly name: string;
+  readonly target: string;
+  readonly targetServer: string;
+  readonly generatedAt: string;
+  readonly migrationsHead: string;
+  readonly migrationsChecksum: string;
+  readonly schemas: readonly string[];
+}
+
+/** One file of supabase/pending. */
+export interface PendingFileInfo {
+  readonly file: string;
+  /** Null for a file `db diff` did not write (a hand-written one). */
+  readonly header: PendingFileHeader | null;
+  readonly statements: number;
+  readonly noise: number;
+  readonly destructive: number;
+  /** Where `db apply` applied it from this data directory. */
+  readonly applied: readonly { readonly target: string; readonly at: string }[];
+}
+
+/** A pending file's text, with its statements classified. */
+export interface PendingFileContent {
+  readonly file: string;
+  readonly text: string;
+  readonly statements: readonly string[];
+  readonly destructive: readonly string[];
+  readonly noise: readonly string[];
+}
+
+/** One problem `db lint` found in the migrations. */
+export interface LintFinding {
+  readonly rule: string;
+  /** The migration file that created the object (or holds the statement); null when unknown. */
+  readonly file: string | null;
+  readonly object: string;
+  readonly message: string;
+}
+
+/** The result of linting the migrations on a scratch database. */
+export interface LintReport {
+  readonly at: string;
+  readonly elapsedMs: number;
+  readonly migrations: number;
+  readonly rules: readonly string[];
+  readonly findings: readonly LintFinding[];
+}
+
+/** One database test of the last recorded run. */
+export interface DatabaseTestResult {
+  readonly file: string;
+  readonly name: string;
+  readonly status: 'passed' | 'failed' | 'skipped';
+  readonly durationMs: number | null;
+  readonly failure: string | null;
+}
+
+/** The last recorded run of the database tests (supabase/tests), by `flow-desktop db test`. */
+export interface DatabaseTestReport {
+  readonly at: string;
+  readonly durationMs: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly tests: readonly DatabaseTestResult[];
+}
+
+/** Everything the GUI's migrations page shows. */
+export interface MigrationsInfo {
+  readonly migrationsDir: string;
+  readonly pendingDir: string;
+  readonly local: readonly LocalMigration[];
+  /** Why `applied` is unknown, when it is. */
+  readonly localNote: string | null;
+  readonly lastDiff: DiffSummary | null;
+  readonly pending: readonly PendingFileInfo[];
+  readonly lint: LintReport | null;
+  readonly databaseTests: DatabaseTestReport | null;
 }
 
 export type { PreflightCheck };

@@ -11,6 +11,7 @@ import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
 import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
+import { migrationsHandlers } from './migrations-info.js';
 import { PROJECT_ROOT } from './project-paths.js';
 import { findFlowBinaries, readSettings, validateSettings, writeSettings } from './settings-store.js';
 
@@ -141,6 +142,7 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
       void shutdown();
       return Promise.resolve({ stopping: true as const });
     },
+    ...migrationsHandlers(stack),
   };
 
   const server = await startControlServer(
