@@ -11,7 +11,7 @@ import {
   lockDraftSpecs,
   storageMappingsFor,
 } from '../../sql/publication-sql.js';
-import type { ParsedSpec } from './catalog-specs.js';
+import { type ParsedSpec, specDraftErrors } from './catalog-specs.js';
 import { runDataPlaneSteps } from './data-plane-steps.js';
 import { deletionsByBuild, parseLive, resolveSpecs } from './resolve-specs.js';
 import { checkStorage } from './storage-check.js';
@@ -45,6 +45,12 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
       { scope: 'flow://draft', detail: 'The draft has no specs to publish' },
     ]);
   }
+
+  // Every schema problem of every spec, each scoped to its place (`name#/pointer`), before anything else.
+  const schemaErrors = rows.flatMap((r) =>
+    r.draft_type === null ? [] : specDraftErrors(r.catalog_name, r.draft_type, r.draft_spec),
+  );
+  if (schemaErrors.length > 0) return fail('buildFailed', 'invalid specifications', schemaErrors);
 
   const { resolved, parseErrors, atLeast } = await resolveSpecs(client, rows, row.user_id, pubId);
   if (parseErrors.length > 0) return fail('buildFailed', 'invalid specifications', parseErrors);
@@ -87,6 +93,7 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
         activate: build.filter((b) => b.parsed.type !== 'test').map((b) => b.name),
         deletions: deletionsByBuild(resolved),
         dataPlane: { broker: config.brokerAddress, consumer: config.consumerAddress },
+        dataPlaneWaitMs: config.dataPlaneWaitMs,
       },
     );
     if (!outcome.ok) return fail(outcome.type, outcome.error, outcome.errors, outcome.steps);
