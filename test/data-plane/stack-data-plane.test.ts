@@ -14,7 +14,6 @@ import { isAlive } from '../../main/process/process-group.js';
 import { gatewayVerificationKey } from '../../main/services/data-plane/gateway-registration.js';
 import { summarizeShards, useShardsStore } from '../../renderer/src/stores/shards-store.js';
 import { type StatusJson, TestStack } from '../support/cli.js';
-import { freePort } from '../support/free-port.js';
 import { doublesBinDir, gatewayPost, gatewayToken, selector } from './doubles-harness.js';
 
 /** `status --json` with the data plane section. */
@@ -62,21 +61,9 @@ describe('the data plane in the stack (doubles of the Flow binaries)', () => {
   beforeAll(async () => {
     stack = await TestStack.create();
     binDir = doublesBinDir();
-    ports = { broker: await freePort(), consumer: await freePort(), gateway: await freePort() };
-    const up = await stack.cli([
-      'up',
-      '--detach',
-      '--agents',
-      '1',
-      '--bin-dir',
-      binDir,
-      '--broker-port',
-      String(ports.broker),
-      '--consumer-port',
-      String(ports.consumer),
-      '--gateway-port',
-      String(ports.gateway),
-    ]);
+    // TestStack gives every stack free data-plane ports (passed with `up`).
+    ports = { broker: stack.brokerPort, consumer: stack.consumerPort, gateway: stack.gatewayPort };
+    const up = await stack.cli(['up', '--detach', '--agents', '1', '--bin-dir', binDir]);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     status = await dataPlaneStatus(stack);
@@ -299,16 +286,8 @@ describe('status with missing Flow binaries', () => {
     dirs.push(onPath);
     const stack = await TestStack.create({ PATH: `${onPath}:/usr/bin:/bin` });
     stacks.push(stack);
-    const broker = await freePort();
-    const consumer = await freePort();
-    const up = await stack.cli([
-      'up',
-      '--detach',
-      '--broker-port',
-      String(broker),
-      '--consumer-port',
-      String(consumer),
-    ]);
+    const broker = stack.brokerPort;
+    const up = await stack.cli(['up', '--detach']);
     expect(up.stderr).toBe('');
     expect(up.code).toBe(0);
     const status = await dataPlaneStatus(stack);
