@@ -2,36 +2,45 @@ import { useEffect, useState } from 'react';
 
 import { ControlApi } from '../api/control-client.js';
 import { establishSession } from '../api/session.js';
-import { ChecksPanel } from '../components/ChecksPanel.js';
-import { ConnectionPanel } from '../components/ConnectionPanel.js';
-import { LogsView } from '../components/LogsView.js';
-import { MailboxPanel } from '../components/MailboxPanel.js';
-import { ResetPanel } from '../components/ResetPanel.js';
-import { ServiceCard } from '../components/ServiceCard.js';
-import { SettingsPanel } from '../components/SettingsPanel.js';
+import { configureSupabase } from '../api/supabase.js';
 import { StartupProgress } from '../components/StartupProgress.js';
+import { NavBar } from '../components/shell/NavBar.js';
+import { RequireSignIn } from '../components/shell/RequireSignIn.js';
+import { ThemeToggle } from '../components/shell/ThemeToggle.js';
+import { UserBadge } from '../components/shell/UserBadge.js';
+import { useNow } from '../lib/use-now.js';
+import { useAuthStore } from '../stores/auth-store.js';
 import { startEventFeed } from '../stores/event-feed.js';
 import { useStackStore } from '../stores/stack-store.js';
+import { useRouter } from './router.js';
+import { findRoute } from './routes.js';
 
-const TABS = ['Services', 'Logs', 'Connection', 'Mailbox', 'Resets', 'Settings', 'Checks'] as const;
-type Tab = (typeof TABS)[number];
-
-/** The Stack GUI: every service at a glance, and what to do when one is not healthy. */
+/** The GUI: the stack's services and, once signed in, everything the control plane does. */
 export function App(): React.JSX.Element {
   const [fatal, setFatal] = useState<string | null>(null);
-  const [tab, setTab] = useState<Tab>('Services');
   const now = useNow(500);
   const status = useStackStore((s) => s.status);
   const connected = useStackStore((s) => s.connected);
   const error = useStackStore((s) => s.error);
+  const route = useRouter((s) => s.route);
+  const current = findRoute(route.segments[0]);
+  const apiUrl = status?.connection.API_URL;
+  const anonKey = status?.connection.ANON_KEY;
 
   useEffect(() => {
     establishSession()
       .then((config) => {
+        if (config.supabaseUrl && config.anonKey)
+          useAuthStore.getState().attach(configureSupabase(config.supabaseUrl, config.anonKey));
         startEventFeed(new ControlApi(config));
       })
       .catch((e: unknown) => setFatal(e instanceof Error ? e.message : String(e)));
   }, []);
+
+  // The stack's status carries the API address and anon key (they change only with the data directory).
+  useEffect(() => {
+    if (apiUrl && anonKey) useAuthStore.getState().attach(configureSupabase(apiUrl, anonKey));
+  }, [apiUrl, anonKey]);
 
   if (fatal) {
     return (
@@ -41,6 +50,7 @@ export function App(): React.JSX.Element {
       </main>
     );
   }
+  const { Page } = current;
   return (
     <div className="app">
       <header className="topbar">
@@ -49,50 +59,25 @@ export function App(): React.JSX.Element {
           {connected ? (status?.state ?? '…') : 'disconnected'}
         </span>
         <StartupProgress now={now} />
+        <span className="topbar-spacer" />
+        <UserBadge />
+        <ThemeToggle />
       </header>
-      <nav className="tabs" role="tablist">
-        {TABS.map((name) => (
-          <button
-            key={name}
-            role="tab"
-            aria-selected={tab === name}
-            className={tab === name ? 'active' : ''}
-            onClick={() => setTab(name)}
-          >
-            {name}
-          </button>
-        ))}
-      </nav>
+      <NavBar current={current} />
       {error && (
         <p className="banner" role="alert" data-testid="error">
           {error}
         </p>
       )}
       <main>
-        {tab === 'Services' && (
-          <section className="grid">
-            {status?.services.map((service) => (
-              <ServiceCard key={service.name} service={service} now={now} />
-            ))}
-          </section>
+        {current.signedIn ? (
+          <RequireSignIn>
+            <Page />
+          </RequireSignIn>
+        ) : (
+          <Page />
         )}
-        {tab === 'Logs' && <LogsView />}
-        {tab === 'Connection' && <ConnectionPanel />}
-        {tab === 'Mailbox' && <MailboxPanel />}
-        {tab === 'Resets' && <ResetPanel />}
-        {tab === 'Settings' && <SettingsPanel />}
-        {tab === 'Checks' && <ChecksPanel />}
       </main>
     </div>
   );
-}
-
-/** The current time, updated every `ms`, for uptimes and elapsed clocks. */
-function useNow(ms: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [ms]);
-  return now;
 }

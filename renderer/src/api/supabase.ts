@@ -1,0 +1,31 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+
+let client: SupabaseClient | null = null;
+let clientKey = '';
+
+/**
+ * Points the GUI's one Supabase client at the stack's API. Called whenever the stack's connection details
+ * arrive; a new client is made only when they change (another data directory, a new anon key after a purge).
+ */
+export function configureSupabase(apiUrl: string, anonKey: string): SupabaseClient {
+  const key = `${apiUrl} ${anonKey}`;
+  if (!client || key !== clientKey) {
+    client = createClient(apiUrl, anonKey, {
+      // The session survives reloads, per UI origin (each stack serves its GUI on its own port).
+      auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true },
+    });
+    clientKey = key;
+  }
+  return client;
+}
+
+/** The signed-in user's client: every control-plane query runs through it, under that user's RLS. */
+export function getSupabase(): SupabaseClient {
+  if (!client) throw new Error('The stack is not connected yet: its API address is unknown.');
+  return client;
+}
+
+/** True once `configureSupabase` has run. */
+export function hasSupabase(): boolean {
+  return client !== null;
+}

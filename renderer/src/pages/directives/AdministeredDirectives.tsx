@@ -1,0 +1,88 @@
+import { useState } from 'react';
+
+import type { DirectiveRow } from '../../../../shared/control-plane-rows.js';
+import { useDirectivesStore } from '../../stores/directives-store.js';
+import { describeSpec } from './claims-schemas.js';
+import { CreateDirectiveForm } from './CreateDirectiveForm.js';
+import { DirectiveToken } from './DirectiveToken.js';
+
+/** Directives under the prefixes the user administers: create, show their tokens, delete. */
+export function AdministeredDirectives(): React.JSX.Element {
+  const administered = useDirectivesStore((s) => s.administered);
+  const loaded = useDirectivesStore((s) => s.loaded);
+  return (
+    <section className="panel" data-testid="administered-directives">
+      <h3>Directives you administer</h3>
+      <CreateDirectiveForm />
+      {loaded && administered.length === 0 ? (
+        <p className="muted" data-testid="directives-empty">
+          No directives under the prefixes you administer. Create one above and hand its token to the person
+          who should apply it.
+        </p>
+      ) : (
+        <table className="directives-table">
+          <thead>
+            <tr>
+              <th scope="col">Directive</th>
+              <th scope="col">Prefix</th>
+              <th scope="col">Token</th>
+              <th scope="col">Detail</th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {administered.map((d) => (
+              <DirectiveItem key={d.id} directive={d} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function DirectiveItem({ directive }: { readonly directive: DirectiveRow }): React.JSX.Element {
+  const remove = useDirectivesStore((s) => s.remove);
+  const busy = useDirectivesStore((s) => s.busy);
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr
+      data-testid="directive-row"
+      data-type={directive.spec.type}
+      data-prefix={directive.catalog_prefix}
+      data-id={directive.id}
+    >
+      <td>
+        {describeSpec(directive.spec)}
+        {directive.single_use && <span className="pill single-use">single use</span>}
+      </td>
+      <td>
+        <code>{directive.catalog_prefix}</code>
+      </td>
+      <td>
+        <DirectiveToken token={directive.token} singleUse={directive.single_use} />
+      </td>
+      <td className="detail">{directive.detail ?? ''}</td>
+      <td className="muted">{new Date(directive.created_at).toLocaleString()}</td>
+      <td className="row-actions">
+        {confirming ? (
+          <>
+            <button
+              className="danger"
+              disabled={busy !== null}
+              onClick={() => void remove(directive).then(() => setConfirming(false))}
+            >
+              Confirm delete
+            </button>
+            <button onClick={() => setConfirming(false)}>Cancel</button>
+          </>
+        ) : (
+          <button onClick={() => setConfirming(true)}>Delete</button>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,53 @@
+import { useEffect } from 'react';
+
+import { useAuthStore } from '../../stores/auth-store.js';
+import { useDirectivesStore } from '../../stores/directives-store.js';
+import { AdministeredDirectives } from './AdministeredDirectives.js';
+import { AppliedDirectives } from './AppliedDirectives.js';
+import { ApplyDirective } from './ApplyDirective.js';
+import './directives.css';
+
+/** Directives: apply one by token, the user's applications, and the directives they administer. */
+export function DirectivesPage(): React.JSX.Element {
+  const load = useDirectivesStore((s) => s.load);
+  const error = useDirectivesStore((s) => s.error);
+  const notice = useDirectivesStore((s) => s.notice);
+  const busy = useDirectivesStore((s) => s.busy);
+  const loaded = useDirectivesStore((s) => s.loaded);
+  const userId = useAuthStore((s) => s.user?.id ?? null);
+  const forUser = useDirectivesStore((s) => s.forUser);
+  useEffect(() => {
+    forUser(userId);
+    void load();
+  }, [userId, forUser, load]);
+  return (
+    <section className="directives" data-testid="directives-page">
+      <div className="toolbar">
+        <h2 className="page-title">Directives</h2>
+        <span className="muted">
+          {loaded ? 'Operations the agent applies for whoever holds their token.' : 'Loading directives…'}
+        </span>
+      </div>
+      <div role="status" aria-live="polite" className="directives-status">
+        {busy && (
+          <span>
+            <span className="spinner inline" aria-hidden="true" /> {busy}
+          </span>
+        )}
+        {notice && !busy && (
+          <span className="notice-good" data-testid="directives-notice">
+            {notice}
+          </span>
+        )}
+      </div>
+      {error && (
+        <p className="banner" role="alert" data-testid="directives-error">
+          {error}
+        </p>
+      )}
+      <ApplyDirective />
+      <AppliedDirectives />
+      <AdministeredDirectives />
+    </section>
+  );
+}

@@ -1,0 +1,222 @@
+import type { Session, SupabaseClient, User } from '@supabase/supabase-js';
+import { create } from 'zustand';
+
+import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
+import type { MailMessage } from '../../../shared/mailbox.js';
+import { describeApiError, unwrap } from '../api/api-error.js';
+import type { ControlApi } from '../api/control-client.js';
+
+/** The seeded accounts of supabase/seed.sql, for one-click sign-in on the local stack. */
+export const SEEDED_USERS = [
+  { email: 'alice@example.com', label: 'alice', about: 'admin of aliceCo/' },
+  { email: 'bob@example.com', label: 'bob', about: 'admin of bobCo/' },
+  { email: 'carol@example.com', label: 'carol', about: 'reads aliceCo/' },
+  { email: 'accounts@estuary.dev', label: 'accounts', about: 'the accounts root user (admin of ops/)' },
+] as const;
+
+/** The password of every seeded account (README: "Seeded accounts"). */
+export const SEEDED_PASSWORD = 'password';
+
+/** How long "open the message" waits for the e-mail to reach the mailbox. */
+const MAILBOX_WAIT_MS = 5000;
+const MAILBOX_POLL_MS = 250;
+
+/** A magic link that was asked for: to whom, and when (to find its message in the mailbox). */
+export interface MagicLinkRequest {
+  readonly email: string;
+  readonly sentAt: number;
+}
+
+/** Who is signed in to the control plane, with their roles, and the sign-in actions. */
+export interface AuthStore {
+  client: SupabaseClient | null;
+  /** False until the saved session (if any) has been read. */
+  ready: boolean;
+  session: Session | null;
+  user: User | null;
+  roles: readonly AuthRoleRow[];
+  /** The action in flight, for its button's text. */
+  busy: string | null;
+  error: string | null;
+  /** What the last action achieved ("A sign-in link was sent to …"). */
+  notice: string | null;
+  magicLink: MagicLinkRequest | null;
+  /** When the session was last refreshed by the "Refresh session" action (ms since the epoch). */
+  refreshedAt: number | null;
+  attach: (client: SupabaseClient) => void;
+  signInWithPassword: (email: string, password: string) => Promise<void>;
+  /** Mails a sign-in link that leads back to `redirectTo` (this GUI). */
+  sendMagicLink: (email: string, redirectTo: string) => Promise<void>;
+  /**
+   * Finds the newest sign-in e-mail to `email` in the stack's mailbox (through the control API) and follows its
+   * link with `follow` (the GUI: in this same tab, where the control API's session lives).
+   */
+  openMagicLinkMessage: (api: ControlApi, email: string, follow: (url: string) => void) => Promise<void>;
+  /** Signs in with the six-digit code of the e-mail instead of its link. */
+  verifyCode: (email: string, code: string) => Promise<void>;
+  refreshSession: () => Promise<void>;
+  signOut: () => Promise<void>;
+  loadRoles: () => Promise<void>;
+}
+
+/** True when this page was opened by an Auth redirect (`#access_token=…` or `#error_description=…`). */
+function isAuthRedirect(): boolean {
+  return typeof window !== 'undefined' && /[#&](access_token|error_description)=/.test(window.location.hash);
+}
+
+/** The newest message to `email`, sent at or after `since` (ms), with a sign-in link; null if none yet. */
+export function findSignInMessage(
+  messages: readonly MailMessage[],
+  email: string,
+  since: number,
+): MailMessage | null {
+  const to = email.trim().toLowerCase();
+  return (
+    [...messages]
+      .filter((m) => m.to.toLowerCase() === to && Date.parse(m.date) >= since && signInLink(m) !== null)
+      .sort((a, b) => b.date.localeCompare(a.date))[0] ?? null
+  );
+}
+
+/** The link of a sign-in e-mail that signs in (Auth's `/verify`), or null. */
+export function signInLink(message: MailMessage): string | null {
+  return message.links.find((l) => l.includes('/auth/v1/verify')) ?? null;
+}
+
+/** The one auth store; `attach` binds it to the client of the connected stack. */
+export const useAuthStore = create<AuthStore>((set, get) => {
+  let unsubscribe: (() => void) | null = null;
+
+  const run = async (label: string, work: (client: SupabaseClient) => Promise<void>): Promise<void> => {
+    const client = get().client;
+    if (!client) return set({ error: 'The stack is not connected yet.' });
+    set({ busy: label, error: null, notice: null });
+    try {
+      await work(client);
+    } catch (e) {
+      set({ error: describeApiError(e) });
+    } finally {
+      set({ busy: null });
+    }
+  };
+
+  return {
+    client: null,
+    ready: false,
+    session: null,
+    user: null,
+    roles: [],
+    busy: null,
+    error: null,
+    notice: null,
+    magicLink: null,
+    refreshedAt: null,
+
+    attach: (client) => {
+      if (get().client === client) return;
+      unsubscribe?.();
+      set({ client, ready: false, session: null, user: null, roles: [] });
+      const { data } = client.auth.onAuthStateChange((event, session) => {
+        // Supabase-js calls this inside its auth lock: defer the queries that need a session.
+        const changedUser = session?.user.id !== get().user?.id;
+        set({ session, user: session?.user ?? null, ready: true });
+        if (event === 'SIGNED_OUT') set({ roles: [] });
+        else if (changedUser) setTimeout(() => void get().loadRoles(), 0);
+      });
+      unsubscribe = () => data.subscription.unsubscribe();
+      if (isAuthRedirect()) {
+        // A magic link brought us here: supabase-js takes the session from the URL fragment (and clears it);
+        // the router saw no route in it. Land on the Account page, signed in, or with the link's error.
+        void client.auth.initialize().then(({ error }) => {
+          if (error) set({ error: `The sign-in link did not work: ${error.message}` });
+          else set({ notice: 'Signed in with the link from the mailbox.', magicLink: null });
+          // Replaces the entry (no tokens in the history); the router follows the hashchange.
+          window.location.replace('#/account');
+        });
+      }
+    },
+
+    signInWithPassword: (email, password) =>
+      run(`Signing in as ${email}…`, async (client) => {
+        const { error } = await client.auth.signInWithPassword({ email: email.trim(), password });
+        if (error) throw error;
+      }),
+
+    sendMagicLink: (email, redirectTo) =>
+      run(`Sending a sign-in link to ${email}…`, async (client) => {
+        const sentAt = Date.now();
+        const { error } = await client.auth.signInWithOtp({
+          email: email.trim(),
+          options: { emailRedirectTo: redirectTo },
+        });
+        if (error) throw error;
+        // A second of slack: the mailbox stamps the message with its own clock.
+        set({
+          magicLink: { email: email.trim(), sentAt: sentAt - 1000 },
+          notice: `A sign-in link was sent to ${email.trim()}. Open it from the mailbox, or enter its code.`,
+        });
+      }),
+
+    openMagicLinkMessage: (api, email, follow) =>
+      run(`Looking for the e-mail to ${email} in the mailbox…`, async () => {
+        const since = get().magicLink?.email === email ? (get().magicLink?.sentAt ?? 0) : 0;
+        const deadline = Date.now() + MAILBOX_WAIT_MS;
+        for (;;) {
+          const { messages } = await api.call('GET /v1/mailbox', {});
+          const message = findSignInMessage(messages, email, since);
+          const link = message && signInLink(message);
+          if (link) {
+            set({ notice: `Opening the sign-in link of "${message.subject}"…` });
+            follow(link);
+            return;
+          }
+          if (Date.now() > deadline)
+            throw new Error(`No sign-in e-mail to ${email} is in the mailbox. Send a link first.`);
+          await new Promise((resolve) => setTimeout(resolve, MAILBOX_POLL_MS));
+        }
+      }),
+
+    verifyCode: (email, code) =>
+      run(`Checking the code for ${email}…`, async (client) => {
+        const { error } = await client.auth.verifyOtp({
+          email: email.trim(),
+          token: code.trim(),
+          type: 'email',
+        });
+        if (error) throw error;
+        set({ magicLink: null, notice: 'Signed in with the code from the e-mail.' });
+      }),
+
+    refreshSession: () =>
+      run('Refreshing the session…', async (client) => {
+        const { data, error } = await client.auth.refreshSession();
+        if (error) throw error;
+        if (!data.session) throw new Error('There is no session to refresh: sign in first.');
+        // onAuthStateChange (TOKEN_REFRESHED) brings the new session too; set it now so callers see it at once.
+        set({ session: data.session, user: data.session.user, refreshedAt: Date.now() });
+      }),
+
+    signOut: () =>
+      run('Signing out…', async (client) => {
+        const { error } = await client.auth.signOut();
+        if (error) throw error;
+        set({ roles: [], refreshedAt: null });
+      }),
+
+    loadRoles: async () => {
+      const client = get().client;
+      if (!client || !get().session) return set({ roles: [] });
+      try {
+        const roles = unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' }));
+        set({ roles });
+      } catch (e) {
+        set({ error: describeApiError(e) });
+      }
+    },
+  };
+});
+
+/** The prefixes the user may write to (write or admin), in the order `auth_roles` gives them. */
+export function writablePrefixes(roles: readonly AuthRoleRow[]): string[] {
+  return roles.filter((r) => r.capability === 'write' || r.capability === 'admin').map((r) => r.role_prefix);
+}

@@ -1,0 +1,236 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
+
+import type {
+  AuthRoleRow,
+  ConnectorRow,
+  ConnectorTagRow,
+  DiscoverRow,
+  DraftRow,
+  Json,
+  Localized,
+} from '../../../shared/control-plane-rows.js';
+import { describeApiError, unwrap } from '../api/api-error.js';
+import { getSupabase } from '../api/supabase.js';
+import { useJobsStore } from './jobs-store.js';
+
+/** A connector tag as the cards list it: everything but the (possibly large) schemas. */
+export type ConnectorTagSummary = Pick<
+  ConnectorTagRow,
+  'id' | 'connector_id' | 'image_tag' | 'job_status' | 'documentation_url' | 'protocol' | 'updated_at'
+>;
+
+/** A connector with its tags, newest tag first. */
+export interface ConnectorCardRow extends ConnectorRow {
+  readonly connector_tags: readonly ConnectorTagSummary[];
+}
+
+/** One tag with its schemas and its connector, as the discover wizard needs it. */
+export interface ConnectorTagDetail extends ConnectorTagRow {
+  readonly connectors: ConnectorRow;
+}
+
+/** What the wizard submits. */
+export interface DiscoverInput {
+  readonly tagId: string;
+  readonly captureName: string;
+  readonly endpointConfig: Record<string, Json>;
+  /** The new draft's description. */
+  readonly detail: string;
+  /** Discover into this draft instead of a new one (a retry after a failed discover). */
+  readonly draftId?: string;
+}
+
+/** A discover the user started: the draft it fills and the queue row the agent works. */
+export interface StartedDiscover {
+  readonly tagId: string;
+  readonly captureName: string;
+  readonly draftId: string;
+  readonly discoverId: string;
+}
+
+/** The connectors page and the discover wizard. */
+export interface ConnectorsStore {
+  connectors: readonly ConnectorCardRow[];
+  loading: boolean;
+  /** False until the first load finished (for the empty state). */
+  loaded: boolean;
+  error: string | null;
+  /** The tag the wizard shows, with its schemas. */
+  tag: ConnectorTagDetail | null;
+  tagLoading: boolean;
+  tagError: string | null;
+  /** The discover submitted last (its job is followed in the jobs store). */
+  discover: StartedDiscover | null;
+  submitting: boolean;
+  submitError: string | null;
+  load: () => Promise<void>;
+  loadTag: (tagId: string) => Promise<void>;
+  startDiscover: (input: DiscoverInput) => Promise<StartedDiscover | null>;
+  /** Forgets the last discover and its error (a new run of the wizard). */
+  resetDiscover: () => void;
+  /** The user the wizard's state belongs to: another user's discover is forgotten. */
+  userId: string | null;
+  forUser: (userId: string | null) => void;
+}
+
+const CONNECTOR_COLUMNS =
+  'id, created_at, updated_at, detail, external_url, image_name, title, short_description, logo_url, recommended';
+const TAG_SUMMARY_COLUMNS =
+  'id, connector_id, image_tag, job_status, documentation_url, protocol, updated_at';
+
+/** How many connectors one load reads (production has a few hundred). */
+export const CONNECTORS_LIMIT = 1000;
+
+/** A localized Open Graph field: `en-US` first, else any language, else null. */
+export function localized(value: Localized | null | undefined): string | null {
+  if (!value) return null;
+  return value['en-US'] ?? Object.values(value)[0] ?? null;
+}
+
+/** A connector's display title: its Open Graph title, else the last part of its image name. */
+export function connectorTitle(connector: Pick<ConnectorRow, 'title' | 'image_name'>): string {
+  return localized(connector.title) ?? connector.image_name.split('/').pop() ?? connector.image_name;
+}
+
+/** The `catalog_name` domain: `/`-separated components of letters, digits, `-`, `_` and `.`. */
+const CATALOG_NAME = /^[\p{L}\p{N}\-_.]+(\/[\p{L}\p{N}\-_.]+)*$/u;
+
+/**
+ * Why a capture name cannot be used, or null when it can: it must be a catalog name (as the database checks)
+ * with at least a prefix, under a prefix the user may write (else publishing the draft would fail).
+ */
+export function captureNameProblem(name: string, roles: readonly AuthRoleRow[]): string | null {
+  if (name.trim() === '') return 'Enter a name for the capture, e.g. acmeCo/source-postgres.';
+  if (name !== name.trim()) return 'The name must not start or end with spaces.';
+  if (!CATALOG_NAME.test(name)) {
+    return 'Not a catalog name: use letters, digits, "-", "_" and ".", in parts separated by "/", not ending in "/".';
+  }
+  if (!name.includes('/')) return `The name needs a prefix, e.g. acmeCo/${name}.`;
+  const writable = writablePrefixes(roles);
+  if (!writable.some((prefix) => name.startsWith(prefix))) {
+    return writable.length === 0
+      ? 'You may not write any prefix yet: ask an admin for a grant, or apply a directive.'
+      : `You may write only under ${writable.join(', ')}.`;
+  }
+  return null;
+}
+
+/** The prefixes the user may write (or administer), in order. */
+export function writablePrefixes(roles: readonly AuthRoleRow[]): string[] {
+  return roles.filter((r) => r.capability === 'write' || r.capability === 'admin').map((r) => r.role_prefix);
+}
+
+/** The wizard's suggested capture name: the first writable prefix and the connector's image name. */
+export function suggestedCaptureName(imageName: string, roles: readonly AuthRoleRow[]): string {
+  const prefix = writablePrefixes(roles)[0] ?? '';
+  return `${prefix}${imageName.split('/').pop() ?? 'capture'}`;
+}
+
+/** Makes the store; tests pass their own client, the GUI uses the signed-in user's. */
+export function createConnectorsStore(
+  getClient: () => SupabaseClient = getSupabase,
+): UseBoundStore<StoreApi<ConnectorsStore>> {
+  return create<ConnectorsStore>((set, get) => {
+    let loadSeq = 0;
+    return {
+      connectors: [],
+      loading: false,
+      loaded: false,
+      error: null,
+      tag: null,
+      tagLoading: false,
+      tagError: null,
+      discover: null,
+      submitting: false,
+      submitError: null,
+
+      load: async () => {
+        const seq = ++loadSeq;
+        set({ loading: true, error: null });
+        try {
+          const rows = unwrap<ConnectorCardRow[]>(
+            await getClient()
+              .from('connectors')
+              .select(`${CONNECTOR_COLUMNS}, connector_tags(${TAG_SUMMARY_COLUMNS})`)
+              .order('recommended', { ascending: false })
+              .order('image_name')
+              .limit(CONNECTORS_LIMIT),
+          );
+          if (seq !== loadSeq) return;
+          const connectors = rows.map((c) => ({
+            ...c,
+            connector_tags: [...c.connector_tags].sort((a, b) => b.image_tag.localeCompare(a.image_tag)),
+          }));
+          set({ connectors, loading: false, loaded: true });
+        } catch (e) {
+          if (seq === loadSeq) set({ error: describeApiError(e), loading: false, loaded: true });
+        }
+      },
+
+      loadTag: async (tagId) => {
+        set({ tagLoading: true, tagError: null, tag: get().tag?.id === tagId ? get().tag : null });
+        try {
+          const rows = unwrap<ConnectorTagDetail[]>(
+            await getClient()
+              .from('connector_tags')
+              .select(`*, connectors(${CONNECTOR_COLUMNS})`)
+              .eq('id', tagId),
+          );
+          const tag = rows[0];
+          if (!tag) set({ tagError: `There is no connector tag ${tagId}.`, tag: null, tagLoading: false });
+          else set({ tag, tagLoading: false });
+        } catch (e) {
+          set({ tagError: describeApiError(e), tagLoading: false });
+        }
+      },
+
+      startDiscover: async (input) => {
+        const client = getClient();
+        set({ submitting: true, submitError: null });
+        let draftId = input.draftId ?? null;
+        const newDraft = draftId === null;
+        try {
+          draftId ??= unwrap<Pick<DraftRow, 'id'>>(
+            await client.from('drafts').insert({ detail: input.detail }).select('id').single(),
+          ).id;
+          const row = unwrap<Pick<DiscoverRow, 'id'>>(
+            await client
+              .from('discovers')
+              .insert({
+                capture_name: input.captureName,
+                connector_tag_id: input.tagId,
+                draft_id: draftId,
+                endpoint_config: input.endpointConfig,
+              })
+              .select('id')
+              .single(),
+          );
+          const discover: StartedDiscover = {
+            tagId: input.tagId,
+            captureName: input.captureName,
+            draftId,
+            discoverId: row.id,
+          };
+          set({ discover, submitting: false });
+          void useJobsStore.getState().watch(client, 'discovers', row.id);
+          return discover;
+        } catch (e) {
+          // An empty draft left behind would only clutter the drafts list.
+          if (newDraft && draftId !== null) await client.from('drafts').delete().eq('id', draftId);
+          set({ submitError: describeApiError(e), submitting: false });
+          return null;
+        }
+      },
+
+      resetDiscover: () => set({ discover: null, submitError: null }),
+      userId: null,
+      forUser: (userId) => {
+        if (get().userId !== userId) set({ userId, discover: null, submitError: null });
+      },
+    };
+  });
+}
+
+/** The GUI's connectors store. */
+export const useConnectorsStore = createConnectorsStore();
