@@ -86,6 +86,7 @@ export function signInLink(message: MailMessage): string | null {
 /** The one auth store; `attach` binds it to the client of the connected stack. */
 export const useAuthStore = create<AuthStore>((set, get) => {
   let unsubscribe: (() => void) | null = null;
+  let rolesSeq = 0;
 
   const run = async (label: string, work: (client: SupabaseClient) => Promise<void>): Promise<void> => {
     const client = get().client;
@@ -121,7 +122,11 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         const changedUser = session?.user.id !== get().user?.id;
         set({ session, user: session?.user ?? null, ready: true });
         if (event === 'SIGNED_OUT') set({ roles: [] });
-        else if (changedUser) setTimeout(() => void get().loadRoles(), 0);
+        else if (changedUser) {
+          // The previous user's roles must not show beside the new user.
+          set({ roles: [] });
+          setTimeout(() => void get().loadRoles(), 0);
+        }
       });
       unsubscribe = () => data.subscription.unsubscribe();
       if (isAuthRedirect()) {
@@ -206,11 +211,15 @@ export const useAuthStore = create<AuthStore>((set, get) => {
     loadRoles: async () => {
       const client = get().client;
       if (!client || !get().session) return set({ roles: [] });
+      // Sign-ins in quick succession race their role queries: only the newest may answer, and only for the
+      // user still signed in.
+      const seq = ++rolesSeq;
+      const userId = get().user?.id;
       try {
         const roles = unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' }));
-        set({ roles });
+        if (seq === rolesSeq && get().user?.id === userId) set({ roles });
       } catch (e) {
-        set({ error: describeApiError(e) });
+        if (seq === rolesSeq) set({ error: describeApiError(e) });
       }
     },
   };

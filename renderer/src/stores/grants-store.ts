@@ -25,6 +25,32 @@ export interface RoleGrantInput {
   readonly detail: string;
 }
 
+/**
+ * Inserts a user or role grant (`subject` names who gets it, for the message); a second grant on the same
+ * object role is a unique violation, explained as such with PostgREST's message kept.
+ */
+async function insertGrant(
+  client: SupabaseClient,
+  table: 'user_grants' | 'role_grants',
+  subjectColumns: Readonly<Record<string, string>>,
+  subject: string,
+  input: { readonly objectRole: string; readonly capability: GrantCapability; readonly detail: string },
+): Promise<void> {
+  const result = await client.from(table).insert({
+    ...subjectColumns,
+    object_role: input.objectRole,
+    capability: input.capability,
+    detail: input.detail || null,
+  });
+  if (result.error?.code === '23505') {
+    throw new ApiError({
+      ...result.error,
+      message: `${subject} already holds a grant on ${input.objectRole}; remove it first to change it. ${result.error.message}`,
+    });
+  }
+  unwrap(result);
+}
+
 /** The grants page: `combined_grants_ext` filtered on the server, and the add/remove actions. */
 export interface GrantsStore {
   grants: readonly CombinedGrantRow[];
@@ -143,19 +169,7 @@ export function createGrantsStore(
               `No user has the e-mail address ${email} (only admins of a prefix may look users up).`,
             );
           }
-          const result = await client.from('user_grants').insert({
-            user_id: user.user_id,
-            object_role: input.objectRole,
-            capability: input.capability,
-            detail: input.detail || null,
-          });
-          if (result.error?.code === '23505') {
-            throw new ApiError({
-              ...result.error,
-              message: `${user.email} already holds a grant on ${input.objectRole}; remove it first to change it. ${result.error.message}`,
-            });
-          }
-          unwrap(result);
+          await insertGrant(client, 'user_grants', { user_id: user.user_id }, user.email, input);
           return `Granted ${input.capability} on ${input.objectRole} to ${user.email}.`;
         }),
 
@@ -163,19 +177,13 @@ export function createGrantsStore(
         act(
           `Granting ${input.capability} on ${input.objectRole} to ${input.subjectRole}…`,
           async (client) => {
-            const result = await client.from('role_grants').insert({
-              subject_role: input.subjectRole,
-              object_role: input.objectRole,
-              capability: input.capability,
-              detail: input.detail || null,
-            });
-            if (result.error?.code === '23505') {
-              throw new ApiError({
-                ...result.error,
-                message: `${input.subjectRole} already holds a grant on ${input.objectRole}; remove it first to change it. ${result.error.message}`,
-              });
-            }
-            unwrap(result);
+            await insertGrant(
+              client,
+              'role_grants',
+              { subject_role: input.subjectRole },
+              input.subjectRole,
+              input,
+            );
             return `Granted ${input.capability} on ${input.objectRole} to specs under ${input.subjectRole}.`;
           },
         ),
