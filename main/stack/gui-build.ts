@@ -41,11 +41,21 @@ async function build(log: (text: string) => void): Promise<void> {
   const staging = `${GUI_ROOT}.staging-${process.pid}`;
   const previous = `${GUI_ROOT}.previous-${process.pid}`;
   const { build: viteBuild } = await import('vite');
-  await viteBuild({
-    configFile: path.join(PROJECT_ROOT, 'renderer', 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: staging, emptyOutDir: true },
-  });
+  // Vite keeps a NODE_ENV it finds (vitest sets `test`), which would bundle React's development build, whose
+  // StrictMode runs effects twice: always build what users get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({
+      configFile: path.join(PROJECT_ROOT, 'renderer', 'vite.config.ts'),
+      logLevel: 'warn',
+      mode: 'production',
+      build: { outDir: staging, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   if (existsSync(GUI_ROOT)) renameSync(GUI_ROOT, previous);
   renameSync(staging, GUI_ROOT);
   rmSync(previous, { recursive: true, force: true });

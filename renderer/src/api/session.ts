@@ -22,7 +22,15 @@ const STORAGE_KEY = 'flow-desktop-token';
  * Finds the session: from Electron's preload, or by trading the one-time code of a UI link (`#code=...`) for
  * the token, which is then kept for this tab only (sessionStorage) and removed from the address bar.
  */
-export async function establishSession(): Promise<GuiConfig> {
+export function establishSession(): Promise<GuiConfig> {
+  // A code works once: React's StrictMode (development) runs the effect that calls this twice.
+  established ??= findSession();
+  return established;
+}
+
+let established: Promise<GuiConfig> | null = null;
+
+async function findSession(): Promise<GuiConfig> {
   if (window.flowDesktop) return window.flowDesktop.config;
   const controlUrl = window.location.origin;
   const code = new URLSearchParams(window.location.hash.slice(1)).get('code');
