@@ -1,5 +1,4 @@
-import { useState } from 'react';
-
+import { ConfirmButton } from '../../components/ConfirmButton.js';
 import type { DirectiveRow } from '../../../../shared/control-plane-rows.js';
 import { useDirectivesStore } from '../../stores/directives-store.js';
 import { describeSpec } from './claims-schemas.js';
@@ -47,7 +46,6 @@ export function AdministeredDirectives(): React.JSX.Element {
 function DirectiveItem({ directive }: { readonly directive: DirectiveRow }): React.JSX.Element {
   const remove = useDirectivesStore((s) => s.remove);
   const busy = useDirectivesStore((s) => s.busy);
-  const [confirming, setConfirming] = useState(false);
   return (
     <tr
       data-testid="directive-row"
@@ -68,20 +66,12 @@ function DirectiveItem({ directive }: { readonly directive: DirectiveRow }): Rea
       <td className="detail">{directive.detail ?? ''}</td>
       <td className="muted">{new Date(directive.created_at).toLocaleString()}</td>
       <td className="row-actions">
-        {confirming ? (
-          <>
-            <button
-              className="danger"
-              disabled={busy !== null}
-              onClick={() => void remove(directive).then(() => setConfirming(false))}
-            >
-              Confirm delete
-            </button>
-            <button onClick={() => setConfirming(false)}>Cancel</button>
-          </>
-        ) : (
-          <button onClick={() => setConfirming(true)}>Delete</button>
-        )}
+        <ConfirmButton
+          label="Delete"
+          confirmLabel="Confirm delete"
+          disabled={busy !== null}
+          onConfirm={() => remove(directive)}
+        />
       </td>
     </tr>
   );

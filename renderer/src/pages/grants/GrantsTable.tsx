@@ -1,5 +1,4 @@
-import { useState } from 'react';
-
+import { ConfirmButton } from '../../components/ConfirmButton.js';
 import type { CombinedGrantRow } from '../../../../shared/control-plane-rows.js';
 import { useGrantsStore } from '../../stores/grants-store.js';
 
@@ -31,7 +30,6 @@ export function GrantsTable({ grants }: { readonly grants: readonly CombinedGran
 function GrantRow({ grant }: { readonly grant: CombinedGrantRow }): React.JSX.Element {
   const removeGrant = useGrantsStore((s) => s.removeGrant);
   const busy = useGrantsStore((s) => s.busy);
-  const [confirming, setConfirming] = useState(false);
   const isUser = grant.user_id !== null;
   const subject = isUser ? (grant.user_email ?? grant.user_id ?? '') : (grant.subject_role ?? '');
   return (
@@ -64,25 +62,13 @@ function GrantRow({ grant }: { readonly grant: CombinedGrantRow }): React.JSX.El
         {new Date(grant.created_at).toLocaleString()}
       </td>
       <td className="row-actions">
-        {confirming ? (
-          <>
-            <button
-              className="danger"
-              disabled={busy !== null}
-              onClick={() => void removeGrant(grant).then(() => setConfirming(false))}
-            >
-              Confirm remove
-            </button>
-            <button onClick={() => setConfirming(false)}>Cancel</button>
-          </>
-        ) : (
-          <button
-            onClick={() => setConfirming(true)}
-            aria-label={`Remove ${grant.capability} on ${grant.object_role} from ${subject}`}
-          >
-            Remove
-          </button>
-        )}
+        <ConfirmButton
+          label="Remove"
+          confirmLabel="Confirm remove"
+          disabled={busy !== null}
+          onConfirm={() => removeGrant(grant)}
+          ariaLabel={`Remove ${grant.capability} on ${grant.object_role} from ${subject}`}
+        />
       </td>
     </tr>
   );
