@@ -320,10 +320,14 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
     await page.getByRole('button', { name: 'Exchange token' }).click();
     await expect.poll(() => page.locator('[data-testid="pending-type"]').textContent()).toBe('betaOnboard');
     const tenant = page.getByLabel('Tenant name');
-    await tenant.fill('nadia/co');
-    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    // The claims form may re-render once more as the exchanged application loads (dropping what was typed):
+    // type, apply and read the error until the form has settled.
     await expect
-      .poll(() => page.locator('[data-testid="claims-form"] .text-danger').first().textContent())
+      .poll(async () => {
+        await tenant.fill('nadia/co');
+        await page.getByRole('button', { name: 'Apply', exact: true }).click();
+        return page.locator('[data-testid="claims-form"] .text-danger').first().textContent();
+      })
       .toContain('must be one name');
     await tenant.fill('nadiaCo');
     await page.getByRole('button', { name: 'Apply', exact: true }).click();
