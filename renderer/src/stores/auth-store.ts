@@ -14,7 +14,7 @@ export const SEEDED_USERS = [
   { email: 'accounts@estuary.dev', label: 'accounts', about: 'the accounts root user (admin of ops/)' },
 ] as const;
 
-/** The password of every seeded account (README: "Seeded accounts"). */
+/** The password of every seeded account (docs/database.md: "Seeded accounts and grants"). */
 export const SEEDED_PASSWORD = 'password';
 
 /** How long "open the message" waits for the e-mail to reach the mailbox. */
