@@ -8,6 +8,7 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { SessionIssuer } from './auth/session-issuer.js';
 import { SessionStore } from './auth/session-store.js';
 import { UserStore } from './auth/user-store.js';
+import type { ProjectConfigToml } from './config/project-config.js';
 import { apiHandler } from './http/api-handler.js';
 import { JwtCodec } from './http/jwt.js';
 import { mailboxHandler } from './mailbox/mailbox-server.js';
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   readonly schemas?: readonly string[];
   readonly maxRows?: number;
   readonly poolSize?: number;
+  /** The project's supabase/config.toml, parsed; each part reads its own section (see config/). */
+  readonly projectConfig?: ProjectConfigToml;
   readonly log?: (text: string) => void;
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import { exitWithParent } from '../process/exit-with-parent.js';
 import { startApiServer } from './api-server.js';
+import { readProjectConfig } from './config/project-config.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -20,6 +21,7 @@ const server = await startApiServer({
   database: process.env.SUPABASE_API_DATABASE ?? 'postgres',
   jwtSecret: required('SUPABASE_API_JWT_SECRET'),
   mailboxDir: dataDir ? path.join(dataDir, 'mailbox') : null,
+  projectConfig: readProjectConfig(process.env.SUPABASE_API_SUPABASE_DIR),
   log,
 });
 log(

@@ -34,6 +34,7 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
             SUPABASE_API_DATABASE: ctx.db.database,
             SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
             SUPABASE_API_DATA_DIR: layout.root,
+            SUPABASE_API_SUPABASE_DIR: ctx.config.supabaseDir,
           }),
       },
       probe: {
