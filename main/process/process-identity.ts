@@ -12,13 +12,15 @@ export interface ProcessIdentity {
   readonly command: string;
 }
 
-/** Reads the identity of a live process, or null if there is none with that pid. */
+/** Reads the identity of a live process, or null if there is none with that pid (or only its zombie). */
 export function readProcessIdentity(pid: number): ProcessIdentity | null {
   if (process.platform === 'linux') {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // The command name in parentheses may itself contain spaces or parentheses: split after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // A zombie has exited and holds nothing; it only waits to be reaped (by init, for a detached one).
+      if (fields[0] === 'Z') return null;
       const startTime = fields[19] ?? '';
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
       return { pid, startTime, command };

@@ -5,6 +5,7 @@ import type { PreflightCheck } from '../../shared/preflight.js';
 import { READY_STATES, type ServiceState } from '../../shared/service-info.js';
 import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack-status.js';
 import { runPreflight, type PortNeed } from '../preflight/preflight.js';
+import { readProcessIdentity } from '../process/process-identity.js';
 import { ProcessRegistry } from '../process/process-registry.js';
 import { type DataPlanePlan, dataPlaneStatus } from '../services/data-plane/data-plane-plan.js';
 import { gatewayVerificationKey } from '../services/data-plane/gateway-registration.js';
@@ -45,7 +46,7 @@ export class LocalStack {
     const pgUser = postgresUser();
     const found = findPostgresBinaries();
     const binaries = pgUser ? reachableBinaries(found, pgUser.uid, pgUser.gid, ROOT_BINARY_CACHE) : found;
-    const registry = new ProcessRegistry(config.layout.processesFile);
+    const registry = new ProcessRegistry(config.layout.processesFile, readProcessIdentity(process.pid));
     const ctx = stackServiceContext(config, secrets, pgUser, binaries);
     const specs = stackServices(ctx);
     return new LocalStack(

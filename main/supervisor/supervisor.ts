@@ -32,14 +32,17 @@ export class Supervisor {
     this.order = dependencyOrder(specs);
     this.emitter.setMaxListeners(100);
     this.logs = new LogStore(logDir, (line: LogLine) => this.emit({ type: 'log', at: line.at, line }));
-    for (const spec of this.order) {
+    for (const [index, spec] of this.order.entries()) {
+      // Orphans of a crashed supervisor are stopped like the supervisor would: dependents first, each with
+      // its own stop signal (Postgres: fast shutdown).
+      const stop = { signal: spec.stop.signal, timeoutMs: spec.stop.timeoutMs, order: index };
       this.runners.set(
         spec.name,
         new ServiceRunner(spec, {
           emit: (event) => this.emit(event),
           log: (service, stream, text) => void this.logs.append(service, stream, text),
           tail: (service, n) => this.logs.tail(service, n).map((l) => l.text),
-          trackProcess: (service, pid) => this.registry?.track(service, pid),
+          trackProcess: (service, pid) => this.registry?.track(service, pid, stop),
         }),
       );
     }

@@ -6,6 +6,7 @@ import { CliError } from '../cli-error.js';
 import { print, printJson, printProblem } from '../output.js';
 import { ProgressPrinter } from '../progress-printer.js';
 import { statusJson, statusPretty } from '../status-format.js';
+import { takeOwnership } from './ownership.js';
 
 /** How a supervisor reports: in a terminal (foreground `up`) or into a log file (detached). */
 export interface SuperviseMode {
@@ -21,6 +22,16 @@ export interface SuperviseMode {
  */
 export async function runSupervisor(config: StackConfig, mode: SuperviseMode): Promise<void> {
   const begun = Date.now();
+  // One supervisor per data directory, held until this process ends (the kernel frees it even on kill -9).
+  const lock = await takeOwnership(config, 'supervise');
+  try {
+    await supervise(config, mode, begun);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function supervise(config: StackConfig, mode: SuperviseMode, begun: number): Promise<void> {
   const stack = await LocalStack.create(config);
   const quiet = mode.json;
   if (!quiet) print(`Starting the Flow Desktop stack (data: ${config.layout.root})`);
