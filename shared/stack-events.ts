@@ -1,4 +1,5 @@
 import type { ServiceState } from './service-info.js';
+import type { StackProblem } from './stack-status.js';
 
 /**
  * Typed events of the supervisor. The GUI and the CLI subscribe to them through the control API; each has a
@@ -52,5 +53,14 @@ export interface LogEvent {
   readonly line: LogLine;
 }
 
+/** A problem of the whole stack appeared (or changed), or was resolved. */
+export interface StackProblemEvent {
+  readonly type: 'stack-problem';
+  readonly at: string;
+  readonly problem: StackProblem;
+  readonly resolved: boolean;
+}
+
 /** Every event the supervisor emits. */
-export type StackEvent = ServiceStateEvent | ServiceRestartEvent | StackPhaseEvent | LogEvent;
+export type StackEvent =
+  ServiceStateEvent | ServiceRestartEvent | StackPhaseEvent | LogEvent | StackProblemEvent;

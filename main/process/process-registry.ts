@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { type ProcessIdentity, isSameProcess, readProcessIdentity } from './process-identity.js';
@@ -49,11 +49,23 @@ const DEFAULT_STOP: OrphanStop = { signal: 'SIGTERM', timeoutMs: 5000, order: 0 
  */
 export class ProcessRegistry {
   private readonly tracked = new Map<string, TrackedProcess>();
+  private saveFailed = false;
+  private onTrouble: (error: Error | null) => void = () => undefined;
 
   constructor(
     private readonly filePath: string,
     private readonly owner: ProcessIdentity | null = null,
   ) {}
+
+  /** Where the record is kept. */
+  get file(): string {
+    return this.filePath;
+  }
+
+  /** Called with the error when the record cannot be written (full disk...), and with null once it can. */
+  onSaveTrouble(listener: (error: Error | null) => void): void {
+    this.onTrouble = listener;
+  }
 
   /** Records (pid) or forgets (null) the process of a service. */
   track(service: string, pid: number | null, stop?: OrphanStop): void {
@@ -100,12 +112,29 @@ export class ProcessRegistry {
     return results;
   }
 
+  /**
+   * Writes the record (whole, then renamed into place). A failure never reaches the caller — a service start
+   * must not fail because the disk is full — it is reported, and the record is written again shortly.
+   */
   private save(): void {
-    mkdirSync(path.dirname(this.filePath), { recursive: true });
     const tmp = `${this.filePath}.${process.pid}.tmp`;
-    const record: RegistryRecord = { owner: this.owner, processes: [...this.tracked.values()] };
-    writeFileSync(tmp, JSON.stringify(record, null, 2));
-    renameSync(tmp, this.filePath);
+    try {
+      mkdirSync(path.dirname(this.filePath), { recursive: true });
+      const record: RegistryRecord = { owner: this.owner, processes: [...this.tracked.values()] };
+      writeFileSync(tmp, JSON.stringify(record, null, 2));
+      renameSync(tmp, this.filePath);
+    } catch (error: unknown) {
+      rmSync(tmp, { force: true });
+      if (!this.saveFailed) this.onTrouble(error instanceof Error ? error : new Error(String(error)));
+      this.saveFailed = true;
+      // Try again by itself too, so the problem clears once space is back even when nothing changes.
+      setTimeout(() => this.saveFailed && this.save(), 2000).unref();
+      return;
+    }
+    if (this.saveFailed) {
+      this.saveFailed = false;
+      this.onTrouble(null);
+    }
   }
 }
 

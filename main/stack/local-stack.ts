@@ -207,9 +207,16 @@ export class LocalStack {
   /** The stack's status as this supervisor sees it. */
   status(pid: number | null): StackStatus {
     const services = this.supervisor.services();
+    const problems = this.supervisor.problems();
+    const troubled = problems.some((p) => p.severity === 'error');
+    const settled = overallState(services.map((s) => s.state));
     return {
       running: pid !== null,
-      state: pid === null ? 'stopped' : (this.operation ?? overallState(services.map((s) => s.state))),
+      state:
+        pid === null
+          ? 'stopped'
+          : (this.operation ?? (troubled && settled === 'running' ? 'degraded' : settled)),
+      problems,
       pid,
       dataDir: this.config.layout.root,
       services,

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 
 import { type ServiceInfo, type ServiceState } from '../../shared/service-info.js';
 import type { LogLine, StackEvent, StackPhaseEvent } from '../../shared/stack-events.js';
+import type { StackProblem } from '../../shared/stack-status.js';
 import { LogStore } from '../logs/log-store.js';
 import type { ProcessRegistry } from '../process/process-registry.js';
 import { ServiceRunner } from './service-runner.js';
@@ -21,6 +22,8 @@ export class Supervisor {
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly order: readonly ServiceSpec[];
   private readonly emitter = new EventEmitter();
+  /** Problems of the stack as a whole, by id (log-writing trouble is read live from the log store). */
+  private readonly board = new Map<string, StackProblem>();
   readonly logs: LogStore;
 
   constructor(
@@ -31,7 +34,21 @@ export class Supervisor {
     validateSpecs(specs);
     this.order = dependencyOrder(specs);
     this.emitter.setMaxListeners(100);
-    this.logs = new LogStore(logDir, (line: LogLine) => this.emit({ type: 'log', at: line.at, line }));
+    this.logs = new LogStore(
+      logDir,
+      (line: LogLine) => this.emit({ type: 'log', at: line.at, line }),
+      (problem, resolved) =>
+        this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem, resolved }),
+    );
+    registry?.onSaveTrouble((error) => {
+      if (!error) this.resolveProblem('state-write');
+      else
+        this.reportProblem({
+          id: 'state-write',
+          severity: 'error',
+          message: `cannot record the running processes in ${registry.file} (${error.message}); after a crash of the supervisor they would not be cleaned up`,
+        });
+    });
     for (const [index, spec] of this.order.entries()) {
       // Orphans of a crashed supervisor are stopped like the supervisor would: dependents first, each with
       // its own stop signal (Postgres: fast shutdown).
@@ -52,6 +69,30 @@ export class Supervisor {
   onEvent(listener: (event: StackEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
+  }
+
+  /** Records a problem of the whole stack (replacing one with the same id) and announces it. */
+  reportProblem(problem: Omit<StackProblem, 'since'>): void {
+    const full: StackProblem = {
+      ...problem,
+      since: this.board.get(problem.id)?.since ?? new Date().toISOString(),
+    };
+    this.board.set(problem.id, full);
+    this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem: full, resolved: false });
+  }
+
+  /** Clears a problem once it is over, and announces that. */
+  resolveProblem(id: string): void {
+    const problem = this.board.get(id);
+    if (!problem) return;
+    this.board.delete(id);
+    this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem, resolved: true });
+  }
+
+  /** The stack's current problems, oldest first. */
+  problems(): StackProblem[] {
+    const logs = this.logs.problem();
+    return [...this.board.values(), ...(logs ? [logs] : [])].sort((a, b) => a.since.localeCompare(b.since));
   }
 
   /** Snapshots of all services in dependency order. */

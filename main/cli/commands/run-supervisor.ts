@@ -1,4 +1,5 @@
 import { LocalStack } from '../../stack/local-stack.js';
+import { guardProcess, tryWriteStderr } from '../../supervisor/crash-guard.js';
 import { saveLastUsedPorts, type StackConfig } from '../../stack/stack-config.js';
 import { ensureGuiBuilt } from '../../stack/gui-build.js';
 import { hostStack } from '../../stack/stack-host.js';
@@ -33,6 +34,25 @@ export async function runSupervisor(config: StackConfig, mode: SuperviseMode): P
 
 async function supervise(config: StackConfig, mode: SuperviseMode, begun: number): Promise<void> {
   const stack = await LocalStack.create(config);
+  const unguard = guardProcess((error, origin) => {
+    const message = `the supervisor survived an unexpected error (${origin}): ${error.message}`;
+    stack.supervisor.reportProblem({ id: 'uncaught-error', severity: 'warning', message });
+    tryWriteStderr(`${new Date().toISOString()} ${message}\n${error.stack ?? ''}`);
+  });
+  try {
+    await superviseStack(stack, config, mode, begun);
+  } finally {
+    unguard();
+    stack.supervisor.logs.close();
+  }
+}
+
+async function superviseStack(
+  stack: LocalStack,
+  config: StackConfig,
+  mode: SuperviseMode,
+  begun: number,
+): Promise<void> {
   const quiet = mode.json;
   if (!quiet) print(`Starting the Flow Desktop stack (data: ${config.layout.root})`);
   const guiRoot = mode.gui ? await ensureGuiBuilt((line) => !quiet && print(`  ${line}`)) : undefined;
