@@ -12,7 +12,11 @@ import type { StackStatus } from './stack-status.js';
 export interface ControlRoutes {
   'GET /v1/status': { readonly request: Record<string, never>; readonly response: StackStatus };
   'GET /v1/logs': {
-    /** `search` is a case-insensitive regular expression; `n` the number of newest matching lines. */
+    /**
+     * `search` is a case-insensitive regular expression in RE2 syntax (linear-time: no lookarounds or
+     * backreferences; a bad one is a 400 `bad_search`); `n` (0–100000, default 100) the number of newest
+     * matching lines.
+     */
     readonly request: { readonly service?: string; readonly n?: number; readonly search?: string };
     readonly response: { readonly lines: readonly LogLine[] };
   };

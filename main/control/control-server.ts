@@ -59,6 +59,8 @@ export async function startControlServer(
     void handle(req, res).catch((error: unknown) => {
       const status = error instanceof ControlRequestError ? error.status : 500;
       const code = error instanceof ControlRequestError ? error.code : 'internal';
+      // The rest of an oversized body is never read: the connection cannot be reused for another request.
+      if (status === 413 && !res.headersSent) res.setHeader('connection', 'close');
       sendJson(res, status, {
         error: { code, message: error instanceof Error ? error.message : String(error) },
       });

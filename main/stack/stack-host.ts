@@ -6,6 +6,7 @@ import type { ControlRoutes, Settings, SettingsInfo } from '../../shared/control
 import type { MailMessage } from '../../shared/mailbox.js';
 import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
+import { LogSearchError, searchLogLines } from '../logs/log-search.js';
 import { ControlRequestError, startControlServer } from '../control/control-server.js';
 import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
@@ -32,6 +33,9 @@ export interface HostOptions {
   /** The built GUI to serve on the UI port; omit to serve only the control API on a free port. */
   readonly guiRoot?: string;
 }
+
+/** The most log lines one request may ask for (more than any service keeps in memory). */
+const MAX_LOG_LINES = 100_000;
 
 const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -67,14 +71,13 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     [R in keyof ControlRoutes]: (req: ControlRoutes[R]['request']) => Promise<ControlRoutes[R]['response']>;
   } = {
     'GET /v1/status': () => Promise.resolve({ ...stack.status(process.pid), uiUrl: uiBase }),
-    'GET /v1/logs': (req) =>
-      Promise.resolve({
-        lines: filterLogs(
-          sup.logs.tail(req.service === undefined ? undefined : requireService(req.service)),
-          req.search,
-          req.n ?? 100,
-        ),
-      }),
+    'GET /v1/logs': async (req) => ({
+      lines: await filterLogs(
+        sup.logs.tail(req.service === undefined ? undefined : requireService(req.service)),
+        req.search,
+        req.n,
+      ),
+    }),
     'POST /v1/services/start': async (req) => {
       const name = requireService(req.service);
       await stack.startService(name);
@@ -196,19 +199,24 @@ async function mailbox<T>(port: number, method: 'GET' | 'DELETE'): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The newest `n` lines matching a case-insensitive regular expression (a bad pattern is a 400). */
-function filterLogs(lines: LogLine[], search: string | undefined, n: number): LogLine[] {
-  let matching = lines;
-  if (search) {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(search, 'i');
-    } catch {
-      throw new ControlRequestError(400, 'bad_search', `"${search}" is not a valid regular expression`);
-    }
-    matching = lines.filter((l) => pattern.test(l.text));
+/**
+ * The newest `n` lines matching a case-insensitive regular expression. RE2 semantics, searched without blocking
+ * the supervisor (see log-search.ts); a bad pattern or count is a 400 that says what is wrong.
+ */
+async function filterLogs(lines: LogLine[], search: unknown, n: unknown): Promise<LogLine[]> {
+  const count = n ?? 100;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_LOG_LINES) {
+    throw new ControlRequestError(400, 'bad_request', `n must be a whole number from 0 to ${MAX_LOG_LINES}`);
   }
-  return matching.slice(Math.max(0, matching.length - n));
+  if (search !== undefined && typeof search !== 'string') {
+    throw new ControlRequestError(400, 'bad_search', 'search must be a string');
+  }
+  try {
+    return await searchLogLines(lines, search, count);
+  } catch (error: unknown) {
+    if (error instanceof LogSearchError) throw new ControlRequestError(400, error.code, error.message);
+    throw error;
+  }
 }
 
 function settingsInfo(stack: LocalStack, settings: Settings): SettingsInfo {
