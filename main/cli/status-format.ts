@@ -80,7 +80,11 @@ export function dataPlanePretty(dp: DataPlaneStatus): string[] {
 /** A human-readable status: the services as a table, then the connection details. */
 export function statusPretty(status: StackStatus): string {
   const lines: string[] = [];
-  const head = status.running ? `${status.state} (supervisor pid ${status.pid ?? '?'})` : 'not running';
+  const head = status.running
+    ? `${status.state} (supervisor pid ${status.pid ?? '?'})`
+    : status.state === 'degraded'
+      ? 'no supervisor, but some of its processes still run'
+      : 'not running';
   lines.push(`Flow Desktop stack: ${head}`);
   lines.push(`Data directory: ${status.dataDir}`, '');
   for (const problem of status.problems ?? []) {

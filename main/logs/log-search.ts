@@ -52,7 +52,9 @@ export function compileLogSearch(pattern: string, limits: LogSearchLimits = DEFA
     compiled = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
   } catch (error: unknown) {
     const reason =
-      error instanceof Error ? error.message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`') : String(error);
+      error instanceof Error
+        ? error.message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`')
+        : String(error);
     throw new LogSearchError(
       'bad_search',
       `"${pattern}" is not a valid search: ${reason} (RE2 syntax: no lookarounds or backreferences)`,

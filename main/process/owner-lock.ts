@@ -56,8 +56,12 @@ export async function acquireOwnerLock(
     socket.end(`${JSON.stringify(record)}\n`);
   });
   server.on('error', () => undefined);
-  const bound = await listen(server, address);
-  if (!bound) return { lock: null, state: await readOwner(root, ownerFile) };
+  for (let attempt = 0; ; attempt++) {
+    if (await listen(server, address)) break;
+    const state = await readOwner(root, ownerFile);
+    // Held a moment ago by a process that has died since: take it now.
+    if (state.held || attempt >= 3) return { lock: null, state };
+  }
   // The lock must never keep a process alive, nor be inherited (Node opens it close-on-exec).
   server.unref();
   writeOwnerFile(ownerFile, record);
@@ -83,9 +87,11 @@ export async function acquireOwnerLock(
  * connection succeeds only while its holder lives, even a stopped or busy one); owner.json the second.
  */
 export async function readOwner(root: string, ownerFile: string): Promise<OwnerState> {
-  if (!(await lockIsHeld(lockAddress(root)))) return { held: false, owner: null };
-  // The holder writes its record right after taking the lock: give a fresh holder a moment.
+  const address = lockAddress(root);
+  // A fresh holder writes its record right after taking the lock, and a holder killed a moment ago may still
+  // hold it while its last threads exit: look again for a short while before calling the holder unknown.
   for (let i = 0; i < 20; i++) {
+    if (!(await lockIsHeld(address))) return { held: false, owner: null };
     const record = readOwnerFile(ownerFile);
     if (record && isSameProcess(record)) return { held: true, owner: record };
     await new Promise((r) => setTimeout(r, 50));

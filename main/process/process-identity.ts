@@ -44,3 +44,20 @@ export function isSameProcess(recorded: ProcessIdentity): boolean {
   const now = readProcessIdentity(recorded.pid);
   return now !== null && now.startTime === recorded.startTime;
 }
+
+/** When a live process started, in ms since the epoch (null when unknown); to compare with pid files' stamps. */
+export function processStartedAtMs(pid: number): number | null {
+  const identity = readProcessIdentity(pid);
+  if (!identity) return null;
+  if (process.platform !== 'linux') {
+    const parsed = Date.parse(identity.startTime);
+    return Number.isNaN(parsed) ? null : parsed;
+  }
+  try {
+    const btime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1];
+    // /proc/<pid>/stat counts in USER_HZ, which is 100 on every Linux architecture Node runs on.
+    return btime === undefined ? null : Number(btime) * 1000 + Number(identity.startTime) * 10;
+  } catch {
+    return null;
+  }
+}

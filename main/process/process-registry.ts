@@ -77,11 +77,16 @@ export class ProcessRegistry {
     this.save();
   }
 
-  /** The recorded processes of an earlier supervisor that are still alive (the very same processes). */
-  survivors(): TrackedProcess[] {
+  /**
+   * What the record on disk says runs now: the recorded children that are still the very same processes, and
+   * whether the supervisor that recorded them is alive (false: they are orphans).
+   */
+  recorded(): { readonly ownerAlive: boolean; readonly alive: TrackedProcess[] } {
     const record = readRecord(this.filePath);
-    if (record.owner && isSameProcess(record.owner) && record.owner.pid !== process.pid) return [];
-    return record.processes.filter((p) => isSameProcess(p.identity));
+    return {
+      ownerAlive: record.owner !== null && isSameProcess(record.owner),
+      alive: record.processes.filter((p) => isSameProcess(p.identity)),
+    };
   }
 
   /**

@@ -225,6 +225,60 @@ export class LocalStack {
     };
   }
 
+  /**
+   * The status when no supervisor answers, from what really runs: children recorded in processes.json that are
+   * still alive are shown with their pid and a live probe, never as `stopped` — orphans of a supervisor that
+   * died, or the children of one that is alive but does not answer (`unresponsive`, its pid).
+   */
+  async offlineStatus(unresponsive: { readonly pid: number } | null): Promise<StackStatus> {
+    const base = this.status(null);
+    const { ownerAlive, alive } = this.registry.recorded();
+    const children = unresponsive || !ownerAlive ? alive : [];
+    const services = await Promise.all(
+      base.services.map(async (service) => {
+        const child = children.find((c) => c.service === service.name);
+        if (!child) return service;
+        const up = await this.supervisor.probeOnce(service.name);
+        const why = unresponsive
+          ? `run by the supervisor (pid ${unresponsive.pid}), which does not answer`
+          : 'left running by a supervisor that is gone';
+        return {
+          ...service,
+          state: up ? ('healthy' as const) : ('unhealthy' as const),
+          pid: child.identity.pid,
+          lastError: { message: why, at: new Date().toISOString(), logTail: [] },
+        };
+      }),
+    );
+    const problems = [...(base.problems ?? [])];
+    const since = new Date().toISOString();
+    if (unresponsive) {
+      problems.push({
+        id: 'unresponsive',
+        severity: 'error',
+        message: `the supervisor (pid ${unresponsive.pid}) holds this data directory but does not answer; \`flow-desktop down\` stops it`,
+        since,
+      });
+    } else if (children.length > 0) {
+      const list = children.map((c) => `${c.service} (pid ${c.identity.pid})`).join(', ');
+      problems.push({
+        id: 'orphans',
+        severity: 'error',
+        message: `the supervisor is gone but ${list} still ${children.length === 1 ? 'runs' : 'run'}; \`flow-desktop down\` stops ${children.length === 1 ? 'it' : 'them'}, \`flow-desktop up\` starts afresh`,
+        since,
+      });
+    }
+    const troubled = problems.some((p) => p.severity === 'error');
+    return {
+      ...base,
+      running: unresponsive !== null,
+      pid: unresponsive?.pid ?? null,
+      state: troubled ? 'degraded' : 'stopped',
+      services,
+      problems,
+    };
+  }
+
   private portNeeds(): PortNeed[] {
     return this.supervisor.portClaims();
   }

@@ -5,6 +5,7 @@ import type { LogLine, StackEvent, StackPhaseEvent } from '../../shared/stack-ev
 import type { StackProblem } from '../../shared/stack-status.js';
 import { LogStore } from '../logs/log-store.js';
 import type { ProcessRegistry } from '../process/process-registry.js';
+import { runProbe } from './probes/run-probe.js';
 import { ServiceRunner } from './service-runner.js';
 import { type Dependency, type ServiceSpec, dependencyOrder, validateSpecs } from './service-spec.js';
 
@@ -117,6 +118,16 @@ export class Supervisor {
         flag: p.flag,
       })),
     ]);
+  }
+
+  /**
+   * Probes a service once, whoever runs it (an orphan left by a dead supervisor, say): true when its probe
+   * passes; a service without a probe counts as up when it runs at all.
+   */
+  async probeOnce(name: string): Promise<boolean> {
+    const probe = this.runner(name).spec.probe;
+    if (!probe) return true;
+    return (await runProbe(probe.check, probe.timeoutMs)).ok;
   }
 
   /** Whether a service of that name exists. */
