@@ -76,20 +76,26 @@ function checkDistinctPorts(ports: readonly PortNeed[]): PreflightCheck[] {
   return problems;
 }
 
-function checkDataDir(dataDir: string, pgUser: PostgresUser | null): PreflightCheck {
-  const check = 'data directory';
+/**
+ * The pre-flight's sentence when the data directory cannot be created or written (read-only, full, no
+ * permission), or null when it can. Commands check this before they write anything there.
+ */
+export function dataDirWriteProblem(dataDir: string): string | null {
   try {
     mkdirSync(dataDir, { recursive: true });
     const probe = path.join(dataDir, `.write-test-${process.pid}`);
     writeFileSync(probe, 'ok');
     rmSync(probe);
+    return null;
   } catch (error: unknown) {
-    return {
-      check,
-      ok: false,
-      message: `data directory ${dataDir} is not writable (${(error as Error).message}); choose another with --data-dir or FLOW_DESKTOP_HOME`,
-    };
+    return `data directory ${dataDir} is not writable (${(error as Error).message}); choose another with --data-dir or FLOW_DESKTOP_HOME`;
   }
+}
+
+function checkDataDir(dataDir: string, pgUser: PostgresUser | null): PreflightCheck {
+  const check = 'data directory';
+  const problem = dataDirWriteProblem(dataDir);
+  if (problem) return { check, ok: false, message: problem };
   if (pgUser) allowTraversal(dataDir);
   if (pgUser && !canTraverse(path.join(dataDir, 'x'), pgUser.uid, pgUser.gid)) {
     return {

@@ -42,7 +42,7 @@ export class LocalStack {
 
   /** Builds the stack for a configuration (creating the data directory's secrets on first use). */
   static async create(config: StackConfig): Promise<LocalStack> {
-    const secrets = await loadOrCreateSecrets(config.layout.secretsFile);
+    const secrets = await loadOrCreateSecrets(config.layout.secretsFile, config.layout.pgdata);
     const pgUser = postgresUser();
     const found = findPostgresBinaries();
     const binaries = pgUser ? reachableBinaries(found, pgUser.uid, pgUser.gid, ROOT_BINARY_CACHE) : found;

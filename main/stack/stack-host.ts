@@ -100,7 +100,18 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     'POST /v1/reset': () => stack.reset(true),
     'POST /v1/purge': () => stack.purge(),
     'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight }),
-    'GET /v1/settings': () => Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile))),
+    'GET /v1/settings': () => {
+      try {
+        return Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile)));
+      } catch (error: unknown) {
+        // A damaged settings.json: say which file and what is wrong (PUT /v1/settings replaces it).
+        throw new ControlRequestError(
+          500,
+          'damaged_settings',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
+    },
     'PUT /v1/settings': (req) => {
       try {
         // Ports left unset keep their current values: check the combination the next start will use.

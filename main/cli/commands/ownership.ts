@@ -2,6 +2,7 @@ import { type ControlClient, connectToSupervisor } from '../../control/control-c
 import { readControlFile } from '../../control/control-file.js';
 import { acquireOwnerLock, type OwnerLock, type OwnerState, readOwner } from '../../process/owner-lock.js';
 import { isAlive } from '../../process/process-group.js';
+import { dataDirWriteProblem } from '../../preflight/preflight.js';
 import type { StackConfig } from '../../stack/stack-config.js';
 import { CliError } from '../cli-error.js';
 import { sleep } from '../output.js';
@@ -21,8 +22,18 @@ export function ownerOf(config: StackConfig): Promise<OwnerState> {
   return readOwner(config.layout.root, config.layout.ownerFile);
 }
 
-/** Takes the data directory's owner lock, or throws AlreadyOwnedError naming the holder. */
+/** Throws the pre-flight's sentence when the data directory cannot be written (read-only, full...). */
+export function requireWritableDataDir(config: StackConfig): void {
+  const problem = dataDirWriteProblem(config.layout.root);
+  if (problem) throw new CliError(problem);
+}
+
+/**
+ * Takes the data directory's owner lock, or throws AlreadyOwnedError naming the holder. A data directory that
+ * cannot be written gets the pre-flight's sentence first, not the error of the first write.
+ */
 export async function takeOwnership(config: StackConfig, role: string): Promise<OwnerLock> {
+  requireWritableDataDir(config);
   const got = await acquireOwnerLock(config.layout.root, config.layout.ownerFile, role);
   if (!got.lock) throw new AlreadyOwnedError(got.state);
   return got.lock;

@@ -16,6 +16,7 @@ import {
   AlreadyOwnedError,
   describeOwner,
   ownerOf,
+  requireWritableDataDir,
   waitForControl,
 } from './ownership.js';
 import { runSupervisor } from './run-supervisor.js';
@@ -36,6 +37,9 @@ const DETACH_TIMEOUT_MS = 5 * 60_000;
  */
 export async function upCommand(flags: UpFlags): Promise<void> {
   const config = configFromFlags(flags);
+  const owner = await ownerOf(config);
+  // A running stack is reported whatever the directory allows; a new start needs to write there.
+  if (!owner.held) requireWritableDataDir(config);
   // Twice at most: an owner that exits while we wait for it leaves the way free for this start.
   for (let attempt = 0; attempt < 2; attempt++) {
     const state = await ownerOf(config);
@@ -141,6 +145,7 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
   // Another detached supervisor may write to the same log while it races ours for the lock: echo only once
   // ours holds it.
   let ours = false;
+  let lastError: string | null = null;
   const echo = (): void => {
     ours ||=
       readOwnerFile(layout.ownerFile)?.pid === child.pid ||
@@ -149,6 +154,9 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
     const chunk = readFrom(logFile, offset);
     offset += chunk.length;
     if (!flags.json && chunk.length > 0) process.stdout.write(chunk);
+    // The supervisor's one-line errors look like ours: the last one is why it stopped.
+    const errors = chunk.toString('utf8').match(/^flow-desktop: .*$/gm);
+    if (errors) lastError = errors[errors.length - 1]!.slice('flow-desktop: '.length);
   };
   const deadline = Date.now() + DETACH_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -158,8 +166,10 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
       throw new AlreadyOwnedError(await ownerOf(config));
     }
     if (exited.code !== null) {
+      echo();
       throw new CliError(
-        `the background supervisor exited (code ${exited.code}) before the stack was ready; see ${logFile}`,
+        lastError ??
+          `the background supervisor exited (code ${exited.code}) before the stack was ready; see ${logFile}`,
       );
     }
     const endpoint = readControlFile(layout.controlFile);
