@@ -21,20 +21,20 @@ export interface ControlRoutes {
     readonly response: { readonly lines: readonly LogLine[] };
   };
   'POST /v1/services/start': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
   'POST /v1/services/stop': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
   'POST /v1/services/restart': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
-  'POST /v1/stack/restart': { readonly request: Record<string, never>; readonly response: StackStatus };
-  'POST /v1/reset': { readonly request: Record<string, never>; readonly response: ResetResult };
-  'POST /v1/purge': { readonly request: Record<string, never>; readonly response: ResetResult };
+  'POST /v1/stack/restart': { readonly request: OperationOptions; readonly response: StackStatus };
+  'POST /v1/reset': { readonly request: OperationOptions; readonly response: ResetResult };
+  'POST /v1/purge': { readonly request: OperationOptions; readonly response: ResetResult };
   'GET /v1/preflight': {
     readonly request: Record<string, never>;
     readonly response: { readonly checks: readonly PreflightCheck[] };
@@ -58,7 +58,7 @@ export interface ControlRoutes {
     readonly response: { readonly url: string };
   };
   'POST /v1/shutdown': {
-    readonly request: Record<string, never>;
+    readonly request: { readonly requestedBy?: OperationRequester };
     readonly response: { readonly stopping: true };
   };
   'GET /v1/migrations': { readonly request: Record<string, never>; readonly response: MigrationsInfo };
@@ -100,6 +100,56 @@ export const EVENTS_PATH = '/v1/events';
 
 /** The one unauthenticated route: trades a one-time code (from a UI link) for the session token. */
 export const SESSION_PATH = '/v1/session';
+
+/**
+ * Stack operations run one at a time, whoever asks (GUI, tray, CLI): each gets an id, and is announced as a
+ * `stack-operation` event when it is queued, starts and ends. Stopping the whole stack (`POST /v1/shutdown`)
+ * does not queue: it goes first, and what waits is refused.
+ */
+export type StackOperationKind =
+  | 'start'
+  | 'stop'
+  | 'restart-stack'
+  | 'reset'
+  | 'purge'
+  | 'start-service'
+  | 'stop-service'
+  | 'restart-service';
+
+/** Who asked for an operation (`supervisor`: the initial start). */
+export type OperationRequester = 'cli' | 'gui' | 'tray' | 'supervisor' | 'client';
+
+/** One operation, running or waiting its turn. */
+export interface StackOperationInfo {
+  /** `op-<n>`, unique within the supervisor's life. */
+  readonly id: string;
+  readonly kind: StackOperationKind;
+  /** The service of a per-service operation. */
+  readonly service: string | null;
+  readonly requestedBy: OperationRequester;
+  readonly queuedAt: string;
+  /** When it started; null while it waits. */
+  readonly startedAt: string | null;
+}
+
+/**
+ * How a mutating request behaves while another operation runs: `refuse` (the default) answers 409
+ * `operation_in_progress` with the running and waiting operations (OperationBusyError); `wait` waits its turn.
+ */
+export interface OperationOptions {
+  readonly ifBusy?: 'wait' | 'refuse';
+  readonly requestedBy?: OperationRequester;
+}
+
+/** The 409 answer to a request refused because another operation runs (or the stack is stopping). */
+export interface OperationBusyError {
+  readonly error: {
+    readonly code: 'operation_in_progress' | 'stack_stopping';
+    readonly message: string;
+    readonly running: StackOperationInfo | null;
+    readonly queued: readonly StackOperationInfo[];
+  };
+}
 
 /** What a database reset or purge did. */
 export interface ResetResult {

@@ -1,3 +1,4 @@
+import type { StackOperationInfo } from './control-api.js';
 import type { ServiceState } from './service-info.js';
 import type { StackProblem } from './stack-status.js';
 
@@ -61,6 +62,20 @@ export interface StackProblemEvent {
   readonly resolved: boolean;
 }
 
+/** A stack operation was queued, started, finished, failed or refused. */
+export interface StackOperationEvent {
+  readonly type: 'stack-operation';
+  readonly at: string;
+  readonly operation: StackOperationInfo;
+  readonly status: 'queued' | 'running' | 'done' | 'failed' | 'refused';
+  readonly message: string;
+}
+
 /** Every event the supervisor emits. */
 export type StackEvent =
-  ServiceStateEvent | ServiceRestartEvent | StackPhaseEvent | LogEvent | StackProblemEvent;
+  | ServiceStateEvent
+  | ServiceRestartEvent
+  | StackPhaseEvent
+  | LogEvent
+  | StackProblemEvent
+  | StackOperationEvent;

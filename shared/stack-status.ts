@@ -1,3 +1,4 @@
+import type { StackOperationInfo } from './control-api.js';
 import type { ServiceInfo } from './service-info.js';
 
 /**
@@ -35,6 +36,9 @@ export interface StackStatus {
   readonly uiUrl?: string | null;
   /** Which Flow binaries were found (and where) and the data plane's addresses. */
   readonly dataPlane?: DataPlaneStatus;
+  /** The operation running now (start, reset, restart of a service...), and those waiting their turn. */
+  readonly operation?: StackOperationInfo | null;
+  readonly queuedOperations?: readonly StackOperationInfo[];
   /** Problems of the stack as a whole (a full disk, an error the supervisor survived, orphans); newest last. */
   readonly problems?: readonly StackProblem[];
 }

@@ -21,6 +21,8 @@ export class ControlRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More fields of the error body (the running operation of a 409, say). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -61,8 +63,9 @@ export async function startControlServer(
       const code = error instanceof ControlRequestError ? error.code : 'internal';
       // The rest of an oversized body is never read: the connection cannot be reused for another request.
       if (status === 413 && !res.headersSent) res.setHeader('connection', 'close');
+      const details = error instanceof ControlRequestError ? error.details : {};
       sendJson(res, status, {
-        error: { code, message: error instanceof Error ? error.message : String(error) },
+        error: { ...details, code, message: error instanceof Error ? error.message : String(error) },
       });
     });
   });

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 
-import type { ResetResult } from '../../shared/control-api.js';
+import type { OperationOptions, OperationRequester, ResetResult } from '../../shared/control-api.js';
 import type { PreflightCheck } from '../../shared/preflight.js';
 import { READY_STATES, type ServiceState } from '../../shared/service-info.js';
 import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack-status.js';
@@ -15,6 +15,7 @@ import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
 import { postgresUser, type PostgresUser } from '../services/postgres/postgres-user.js';
 import { Supervisor, type StartOutcome } from '../supervisor/supervisor.js';
 import type { StackConfig } from './stack-config.js';
+import { OperationQueue } from './operation-queue.js';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.js';
 import { stackServiceContext, stackServices } from './stack-services.js';
 
@@ -26,7 +27,10 @@ const ROOT_BINARY_CACHE = '/var/cache/flow-desktop';
  * status). The CLI's foreground and detached modes and, later, the Electron app all drive this class.
  */
 export class LocalStack {
-  private operation: 'starting' | 'stopping' | null = null;
+  /** True while the whole stack is being stopped (which runs alongside whatever operation was running). */
+  private stopping = false;
+  /** Start, stop, reset, purge and per-service operations, one at a time whoever asks. */
+  readonly operations: OperationQueue;
   /** The pre-flight results of the last start, for the GUI. */
   lastPreflight: readonly PreflightCheck[] = [];
 
@@ -38,7 +42,9 @@ export class LocalStack {
     private readonly pgUser: PostgresUser | null,
     /** The Flow binaries found when the stack was made, and what of the data plane runs. */
     readonly dataPlane: DataPlanePlan,
-  ) {}
+  ) {
+    this.operations = new OperationQueue((event) => supervisor.publish(event));
+  }
 
   /** Builds the stack for a configuration (creating the data directory's secrets on first use). */
   static async create(config: StackConfig): Promise<LocalStack> {
@@ -77,23 +83,18 @@ export class LocalStack {
     return checks.filter((c) => !c.ok);
   }
 
-  /** Starts every service; resolves when each has come to rest. */
-  async up(): Promise<StartOutcome> {
-    this.operation = 'starting';
-    try {
-      return await this.supervisor.startAll();
-    } finally {
-      this.operation = null;
-    }
+  /** Starts every service (the initial start waits its turn); resolves when each has come to rest. */
+  async up(options: OperationOptions = { requestedBy: 'supervisor', ifBusy: 'wait' }): Promise<StartOutcome> {
+    return this.operations.run({ ...options, kind: 'start' }, () => this.supervisor.startAll());
   }
 
-  /** Stops every service, dependents first. */
-  async down(): Promise<void> {
-    this.operation = 'stopping';
+  /** Stops every service, dependents first. Goes ahead of any waiting operation, which is refused. */
+  async down(requestedBy: OperationRequester = 'client'): Promise<void> {
+    this.stopping = true;
     try {
-      await this.supervisor.stopAll();
+      await this.operations.stopFirst(requestedBy, () => this.supervisor.stopAll());
     } finally {
-      this.operation = null;
+      this.stopping = false;
     }
   }
 
@@ -102,7 +103,11 @@ export class LocalStack {
    * that cannot start is re-initialised from scratch. With `leaveRunning` false (no stack was running), the
    * services it started are stopped again.
    */
-  async reset(leaveRunning: boolean): Promise<ResetResult> {
+  async reset(leaveRunning: boolean, options: OperationOptions = {}): Promise<ResetResult> {
+    return this.operations.run({ ...options, kind: 'reset' }, () => this.resetNow(leaveRunning));
+  }
+
+  private async resetNow(leaveRunning: boolean): Promise<ResetResult> {
     const begun = Date.now();
     const sup = this.supervisor;
     const dependents = sup.dependentsOf('postgres');
@@ -148,48 +153,63 @@ export class LocalStack {
   }
 
   /** Starts one service and the services that depend on it (their dependencies start first if needed). */
-  async startService(name: string): Promise<void> {
-    await this.supervisor.startSome([name, ...this.supervisor.dependentsOf(name)]);
+  async startService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'start-service', service: name }, () =>
+      this.supervisor.startSome([name, ...this.supervisor.dependentsOf(name)]),
+    );
   }
 
   /** Stops one service and, first, everything that depends on it. */
-  async stopService(name: string): Promise<void> {
-    await this.supervisor.stopSome([name, ...this.supervisor.dependentsOf(name)], 'stopped by the user');
+  async stopService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'stop-service', service: name }, () =>
+      this.supervisor.stopSome([name, ...this.supervisor.dependentsOf(name)], 'stopped by the user'),
+    );
+  }
+
+  /** Restarts one service (recorded as a restart with its reason). */
+  async restartService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'restart-service', service: name }, () =>
+      this.supervisor.restartService(name, 'restart requested by the user'),
+    );
   }
 
   /** Stops and starts every service. */
-  async restartStack(): Promise<StartOutcome> {
-    await this.down();
-    return this.up();
+  async restartStack(options: OperationOptions = {}): Promise<StartOutcome> {
+    return this.operations.run({ ...options, kind: 'restart-stack' }, async () => {
+      await this.supervisor.stopAll('stack restarting');
+      return this.supervisor.startAll();
+    });
   }
 
   /**
    * The last reset tier: stops everything, deletes the cluster, the logs' history stays, then starts from
    * scratch (initdb, bootstrap, migrations, seed). Secrets and settings are kept, so keys stay valid.
    */
-  async purge(): Promise<ResetResult> {
-    const begun = Date.now();
-    const sup = this.supervisor;
-    sup.phase('reset', 'purge', 'running', begun, 'stopping the stack and deleting its database cluster');
-    await this.down();
-    rmSync(this.config.layout.pgdata, { recursive: true, force: true });
-    const outcome = await this.up();
-    const result: ResetResult = outcome.ok
-      ? { ok: true, elapsedMs: Date.now() - begun, reinitialised: true }
-      : {
-          ok: false,
-          elapsedMs: Date.now() - begun,
-          reinitialised: true,
-          error: outcome.failed.map((s) => this.failureOf(s.name)).join('; '),
-        };
-    sup.phase(
-      'reset',
-      'done',
-      result.ok ? 'done' : 'failed',
-      begun,
-      result.ok ? 'data purged' : (result.error ?? ''),
-    );
-    return result;
+  async purge(options: OperationOptions = {}): Promise<ResetResult> {
+    return this.operations.run({ ...options, kind: 'purge' }, async () => {
+      const begun = Date.now();
+      const sup = this.supervisor;
+      sup.phase('reset', 'purge', 'running', begun, 'stopping the stack and deleting its database cluster');
+      await sup.stopAll('purge');
+      rmSync(this.config.layout.pgdata, { recursive: true, force: true });
+      const outcome = await sup.startAll();
+      const result: ResetResult = outcome.ok
+        ? { ok: true, elapsedMs: Date.now() - begun, reinitialised: true }
+        : {
+            ok: false,
+            elapsedMs: Date.now() - begun,
+            reinitialised: true,
+            error: outcome.failed.map((s) => this.failureOf(s.name)).join('; '),
+          };
+      sup.phase(
+        'reset',
+        'done',
+        result.ok ? 'done' : 'failed',
+        begun,
+        result.ok ? 'data purged' : (result.error ?? ''),
+      );
+      return result;
+    });
   }
 
   /** Every secret of this stack, for redaction. */
@@ -215,7 +235,9 @@ export class LocalStack {
       state:
         pid === null
           ? 'stopped'
-          : (this.operation ?? (troubled && settled === 'running' ? 'degraded' : settled)),
+          : (this.busyState() ?? (troubled && settled === 'running' ? 'degraded' : settled)),
+      operation: this.operations.current(),
+      queuedOperations: this.operations.queued(),
       problems,
       pid,
       dataDir: this.config.layout.root,
@@ -277,6 +299,13 @@ export class LocalStack {
       services,
       problems,
     };
+  }
+
+  /** `starting`/`stopping` while the whole stack starts or stops. */
+  private busyState(): 'starting' | 'stopping' | null {
+    if (this.stopping) return 'stopping';
+    const kind = this.operations.current()?.kind;
+    return kind === 'start' || kind === 'restart-stack' ? 'starting' : null;
   }
 
   private portNeeds(): PortNeed[] {

@@ -17,7 +17,7 @@ export const FLOW_BINARIES = FLOW_BINARY_NEEDS.map((b) => b.name);
  * silently the defaults, which would start the stack on ports the user did not choose.
  */
 export function readSettings(file: string): Settings {
-  return (readJsonObject(file, 'fix it, or delete it to use the default settings') ?? {});
+  return readJsonObject(file, 'fix it, or delete it to use the default settings') ?? {};
 }
 
 /** Like readSettings, but a damaged file reads as no settings (for diagnostics, which must work on a broken stack). */

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { ControlRoutes, Settings, SettingsInfo } from '../../shared/control-api.js';
+import type {
+  ControlRoutes,
+  OperationOptions,
+  OperationRequester,
+  Settings,
+  SettingsInfo,
+} from '../../shared/control-api.js';
 import type { MailMessage } from '../../shared/mailbox.js';
 import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
@@ -13,6 +19,7 @@ import type { StartOutcome } from '../supervisor/supervisor.js';
 import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
 import { migrationsHandlers } from './migrations-info.js';
+import { OperationBusy } from './operation-queue.js';
 import { PROJECT_ROOT } from './project-paths.js';
 import { findFlowBinaries, readSettings, validateSettings, writeSettings } from './settings-store.js';
 
@@ -78,27 +85,31 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         req.n,
       ),
     }),
-    'POST /v1/services/start': async (req) => {
-      const name = requireService(req.service);
-      await stack.startService(name);
-      return sup.service(name);
-    },
-    'POST /v1/services/stop': async (req) => {
-      const name = requireService(req.service);
-      await stack.stopService(name);
-      return sup.service(name);
-    },
-    'POST /v1/services/restart': async (req) => {
-      const name = requireService(req.service);
-      await sup.restartService(name, 'restart requested by the user');
-      return sup.service(name);
-    },
-    'POST /v1/stack/restart': async () => {
-      await stack.restartStack();
-      return { ...stack.status(process.pid), uiUrl: uiBase };
-    },
-    'POST /v1/reset': () => stack.reset(true),
-    'POST /v1/purge': () => stack.purge(),
+    'POST /v1/services/start': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.startService(name, operationOptions(req));
+        return sup.service(name);
+      }),
+    'POST /v1/services/stop': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.stopService(name, operationOptions(req));
+        return sup.service(name);
+      }),
+    'POST /v1/services/restart': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.restartService(name, operationOptions(req));
+        return sup.service(name);
+      }),
+    'POST /v1/stack/restart': (req) =>
+      operation(async () => {
+        await stack.restartStack(operationOptions(req));
+        return { ...stack.status(process.pid), uiUrl: uiBase };
+      }),
+    'POST /v1/reset': (req) => operation(() => stack.reset(true, operationOptions(req))),
+    'POST /v1/purge': (req) => operation(() => stack.purge(operationOptions(req))),
     'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight }),
     'GET /v1/settings': () => {
       try {
@@ -152,8 +163,8 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         );
       return Promise.resolve({ url });
     },
-    'POST /v1/shutdown': () => {
-      void shutdown();
+    'POST /v1/shutdown': (req) => {
+      void shutdown(requester(req.requestedBy));
       return Promise.resolve({ stopping: true as const });
     },
     ...migrationsHandlers(stack),
@@ -174,9 +185,9 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     ...(uiBase ? { uiUrl: uiBase } : {}),
   });
 
-  const shutdown = (): Promise<void> => {
+  const shutdown = (requestedBy: OperationRequester = 'client'): Promise<void> => {
     shuttingDown ??= (async () => {
-      await stack.down();
+      await stack.down(requestedBy);
       removeControlFile(controlFile, process.pid);
       await server.close();
       resolveStopped();
@@ -184,7 +195,44 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     return shuttingDown;
   };
 
-  return { controlUrl: server.url, uiLink, started: stack.up(), stopped, shutdown };
+  return {
+    controlUrl: server.url,
+    uiLink,
+    started: stack.up(),
+    stopped,
+    shutdown: () => shutdown('supervisor'),
+  };
+}
+
+/** Runs a stack operation for a request; a refusal (another operation runs) is a 409 naming it. */
+async function operation<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error: unknown) {
+    if (!(error instanceof OperationBusy)) throw error;
+    throw new ControlRequestError(409, error.code, error.message, {
+      running: error.running,
+      queued: error.queued,
+    });
+  }
+}
+
+const REQUESTERS: readonly OperationRequester[] = ['cli', 'gui', 'tray', 'supervisor', 'client'];
+
+function requester(value: unknown): OperationRequester {
+  if (value === undefined) return 'client';
+  if (typeof value === 'string' && (REQUESTERS as readonly string[]).includes(value))
+    return value as OperationRequester;
+  throw new ControlRequestError(400, 'bad_request', `requestedBy must be one of ${REQUESTERS.join(', ')}`);
+}
+
+/** The operation options of a request, checked (they come from the network). */
+function operationOptions(req: OperationOptions): OperationOptions {
+  const ifBusy: unknown = req.ifBusy;
+  if (ifBusy !== undefined && ifBusy !== 'wait' && ifBusy !== 'refuse') {
+    throw new ControlRequestError(400, 'bad_request', 'ifBusy must be "wait" or "refuse"');
+  }
+  return { ifBusy: ifBusy ?? 'refuse', requestedBy: requester(req.requestedBy) };
 }
 
 /**

@@ -72,6 +72,11 @@ export class Supervisor {
     return () => this.emitter.off('event', listener);
   }
 
+  /** Emits an event on behalf of the stack around the supervisor (operations of the queue, say). */
+  publish(event: StackEvent): void {
+    this.emit(event);
+  }
+
   /** Records a problem of the whole stack (replacing one with the same id) and announces it. */
   reportProblem(problem: Omit<StackProblem, 'since'>): void {
     const full: StackProblem = {

@@ -59,7 +59,7 @@ function report(flags: StackFlags, begun: number, stopped: boolean, notes: reado
 
 /** Asks the supervisor to stop and waits for its process to end. */
 async function stopThroughApi(client: ControlClient, pid: number, notes: string[]): Promise<boolean> {
-  const asked = await client.call('POST /v1/shutdown', {}, 5000).then(
+  const asked = await client.call('POST /v1/shutdown', { requestedBy: 'cli' }, 5000).then(
     () => true,
     () => false,
   );

@@ -39,7 +39,7 @@ export async function resetCommand(flags: ResetFlags): Promise<void> {
           }, abort.signal)
           .catch(() => undefined);
     try {
-      result = await client.call('POST /v1/reset', {}, 10 * 60_000);
+      result = await client.call('POST /v1/reset', { ifBusy: 'wait', requestedBy: 'cli' }, 10 * 60_000);
       // The events travel on their own connection: let the last ones arrive before closing it.
       if (!flags.json) await Promise.race([ended, sleep(2000)]);
     } finally {
