@@ -455,6 +455,10 @@ export class ServiceRunner {
     const from = this.current;
     if (from === to || !canTransition(from, to)) return;
     this.current = to;
+    // Health changes of a running service are worth a line in its log, next to what it printed then.
+    if (to === 'unhealthy') this.env.log(this.spec.name, 'supervisor', `unhealthy: ${reason}`);
+    else if (from === 'unhealthy' && to === 'healthy')
+      this.env.log(this.spec.name, 'supervisor', `healthy again: ${reason}`);
     if (to === 'healthy') {
       this.reachedHealthy = true;
       this.crashes.settle();

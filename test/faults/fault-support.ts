@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, statfsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
@@ -81,4 +81,29 @@ export async function eventually<T>(
   throw new Error(
     `timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
   );
+}
+
+/** The running supervisor's status straight from its control API (a CLI call costs a Node start-up). */
+export async function liveStatus(dataDir: string): Promise<LiveStatus> {
+  const { url, token } = JSON.parse(readFileSync(path.join(dataDir, 'run', 'control.json'), 'utf8')) as {
+    url: string;
+    token: string;
+  };
+  const response = await fetch(`${url}/v1/status`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(5000),
+  });
+  return (await response.json()) as LiveStatus;
+}
+
+/** The parts of StackStatus the fault tests read. */
+export interface LiveStatus {
+  readonly state: string;
+  readonly services: readonly {
+    name: string;
+    state: string;
+    pid: number | null;
+    restarts: number;
+    lastError: { message: string } | null;
+  }[];
 }
