@@ -27,10 +27,15 @@ describe('process registry', () => {
     const script = `for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => {
       require('fs').appendFileSync(${JSON.stringify(journal)}, ${JSON.stringify(name)} + ' ' + s + '\\n');
       setTimeout(() => process.exit(0), 100);
-    }); setInterval(() => {}, 1000);`;
-    const c = spawn(process.execPath, ['-e', script], { stdio: 'ignore', detached: true });
+    }); console.log('ready'); setInterval(() => {}, 1000);`;
+    const c = spawn(process.execPath, ['-e', script], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      detached: true,
+    });
     pids.push(c.pid!);
-    await new Promise((r) => setTimeout(r, 200));
+    // Signalled before its handlers are in place, it would die without a word in the journal.
+    await new Promise((resolve) => c.stdout.once('data', resolve));
+    c.stdout.destroy();
     return c.pid!;
   };
 

@@ -30,12 +30,14 @@ describe('stack operations run one at a time (real Postgres)', () => {
     const reset = post('/v1/reset', { requestedBy: 'gui' });
     // Wait until the reset is the running operation.
     let status = await stack.status();
-    for (let i = 0; i < 100; i++) {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
       const live = (await (
         await fetch(`${url}/v1/status`, { headers: { authorization: `Bearer ${token}` } })
       ).json()) as { operation: { kind: string } | null };
       if (live.operation?.kind === 'reset') break;
-      await new Promise((r) => setTimeout(r, 20));
+      if (Date.now() > deadline) throw new Error('the reset never became the running operation');
+      await new Promise((r) => setTimeout(r, 10));
     }
     const purge = await post('/v1/purge', { requestedBy: 'tray' });
     expect(purge.status).toBe(409);
