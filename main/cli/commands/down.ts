@@ -1,8 +1,8 @@
 import { type ControlClient, connectToSupervisor } from '../../control/control-client.js';
 import type { OwnerRecord } from '../../process/owner-lock.js';
 import { isAlive } from '../../process/process-group.js';
-import { isSameProcess } from '../../process/process-identity.js';
 import { ProcessRegistry } from '../../process/process-registry.js';
+import { stopLikeSystemd } from '../../process/stop-process.js';
 import { clearStalePostmaster } from '../../services/postgres/postgres-cluster.js';
 import type { StackConfig } from '../../stack/stack-config.js';
 import { CliError } from '../cli-error.js';
@@ -73,29 +73,17 @@ async function stopThroughApi(client: ControlClient, pid: number, notes: string[
   return false;
 }
 
-/**
- * Stops a supervisor that does not answer as systemd stops a service: SIGTERM followed by SIGCONT (so a
- * stopped process can act on it), then SIGKILL when the grace period is over.
- */
+/** Stops the unresponsive supervisor by signals, and says how it went. */
 async function stopBySignal(owner: OwnerRecord, notes: string[]): Promise<boolean> {
   const grace = graceMs();
-  const signal = (name: NodeJS.Signals): void => {
-    if (isSameProcess(owner)) process.kill(owner.pid, name);
-  };
-  signal('SIGTERM');
-  signal('SIGCONT');
-  const deadline = Date.now() + grace;
-  while (Date.now() < deadline) {
-    if (!isSameProcess(owner)) {
-      notes.push(`the supervisor (pid ${owner.pid}) did not answer; stopped it with SIGTERM`);
-      return true;
-    }
-    await sleep(50);
-  }
-  signal('SIGKILL');
-  for (let i = 0; i < 100 && isSameProcess(owner); i++) await sleep(50);
-  notes.push(`the supervisor (pid ${owner.pid}) did not answer nor stop within ${grace / 1000} s; killed it`);
-  return !isSameProcess(owner);
+  const how = await stopLikeSystemd(owner, grace);
+  if (how === 'terminated')
+    notes.push(`the supervisor (pid ${owner.pid}) did not answer; stopped it with SIGTERM`);
+  else
+    notes.push(
+      `the supervisor (pid ${owner.pid}) did not answer nor stop within ${grace / 1000} s; killed it`,
+    );
+  return how !== 'survived';
 }
 
 /** Stops what a dead supervisor left running, holding the data directory while doing so. */
