@@ -90,12 +90,15 @@ export function filterSql(scope: Scope, filter: Filter, params: SqlParams): stri
   return filter.negate ? `NOT (${sql})` : sql;
 }
 
-/** The SQL of a condition tree. */
+/**
+ * The SQL of a condition tree. A logic node is always parenthesised as a whole, so that it stays one operand
+ * wherever it lands: `a AND (b OR c)`, never `a AND b OR c` (which OR-ed `c` with everything before it).
+ */
 export function conditionSql(scope: Scope, condition: Condition, params: SqlParams): string {
   if (condition.kind === 'filter') return filterSql(scope, condition.filter, params);
-  const parts = condition.children.map((c) => `(${conditionSql(scope, c, params)})`);
-  const joined = parts.join(condition.op === 'and' ? ' AND ' : ' OR ');
-  return condition.negate ? `NOT (${joined})` : joined;
+  const parts = condition.children.map((c) => conditionSql(scope, c, params));
+  const joined = `(${parts.join(condition.op === 'and' ? ' AND ' : ' OR ')})`;
+  return condition.negate ? `NOT ${joined}` : joined;
 }
 
 /** The SQL of an ORDER BY list. */

@@ -2,6 +2,7 @@ import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
 import { readInTransaction, statementName } from './executor.js';
+import { preferenceApplied, type PreferenceKind } from './prefer.js';
 import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
@@ -30,6 +31,7 @@ export function readResult(
   row: StatementRow,
   offset: number,
   singular: boolean,
+  kind: PreferenceKind,
 ): RestResult {
   const pageTotal = Number(row.page_total);
   const total = row.total === null ? null : Number(row.total);
@@ -47,7 +49,8 @@ export function readResult(
     'Content-Type': jsonContentType(singular),
     'Content-Range': `${range}/${total ?? '*'}`,
   };
-  if (req.prefer.applied.length > 0) headers['Preference-Applied'] = req.prefer.applied.join(', ');
+  const applied = preferenceApplied(req.prefer, kind);
+  if (applied !== undefined) headers['Preference-Applied'] = applied;
   return { status: partial ? 206 : 200, body: req.method === 'HEAD' ? null : row.body, headers };
 }
 
@@ -137,7 +140,7 @@ export async function readTable(
     req.context,
     plan,
     (first) => checkSingular(req.singular, statementRow(first)),
-    req.singular,
+    { mayRefuse: req.singular, rollback: req.prefer.tx === 'rollback' },
   );
-  return readResult(req, statementRow(fields), plan.offset, req.singular);
+  return readResult(req, statementRow(fields), plan.offset, req.singular, 'read');
 }

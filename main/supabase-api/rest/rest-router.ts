@@ -79,6 +79,11 @@ export async function handleRest(
     const reading = method === 'GET' || method === 'HEAD';
     const profile = req.headers[reading ? 'accept-profile' : 'content-profile'];
     const schema = chooseSchema(deps, typeof profile === 'string' ? profile : undefined);
+    const cache = deps.cache();
+    const prefer = parsePrefer(
+      typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
+      cache.timezones,
+    );
     const context: RequestContext = {
       role: identity.role,
       claims: identity.claims,
@@ -87,18 +92,18 @@ export async function handleRest(
       path: `/${segments.join('/')}`,
       headersJson: headersJson(req),
       schema,
+      ...(prefer.timezone !== undefined ? { timezone: prefer.timezone } : {}),
     };
     const restReq: RestRequest = {
       method: method as RestRequest['method'],
       schema,
       name: isRpc ? segments[1]! : segments[0]!,
       search,
-      prefer: parsePrefer(typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined),
+      prefer,
       singular: negotiate(typeof req.headers.accept === 'string' ? req.headers.accept : undefined),
       body,
       context,
     };
-    const cache = deps.cache();
     const client = await deps.pool.connect().catch((error: unknown) => {
       throw new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', String(error));
     });

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
-import { inTransaction } from './executor.js';
+import { inTransaction, Rollback } from './executor.js';
 import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { checkSingular, readResult } from './read-handler.js';
@@ -10,6 +10,8 @@ import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
 import { SqlParams } from './sql-params.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
 import { callSql, chooseFunction } from './rpc-call.js';
+import { checkMaxAffected } from './write-handler.js';
+import { maxAffected, preferenceApplied } from './prefer.js';
 
 function bodyArgs(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
@@ -88,13 +90,26 @@ export async function callRpc(
       : `COALESCE((json_agg(_t.pgrst_scalar) -> 0)::text, 'null')`;
     sql = `WITH pgrst_source AS (${source}) SELECT NULL::int8 AS total, count(*)::int8 AS page_total, ${body} AS body FROM pgrst_source AS _t`;
   }
+  const affectLimit = maxAffected(req.prefer);
+  if (affectLimit !== undefined && !fn.returnsSet) {
+    throw new ApiError(
+      400,
+      'PGRST128',
+      'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+    );
+  }
   const row = await inTransaction(client, cache, req.context, readOnly, async () => {
     const first = (await client.query<StatementRow>(sql, params.values)).rows[0]!;
     if (fn.returnKind !== 'void') checkSingular(req.singular, first);
+    checkMaxAffected(affectLimit, first);
+    if (req.prefer.tx === 'rollback') throw new Rollback(first);
     return first;
   });
-  if (fn.returnKind === 'void') return { status: 204, body: null, headers: {} };
-  const result = readResult(req, row, offset, req.singular || !fn.returnsSet);
+  if (fn.returnKind === 'void') {
+    const applied = preferenceApplied(req.prefer, 'call');
+    return { status: 204, body: null, headers: applied ? { 'Preference-Applied': applied } : {} };
+  }
+  const result = readResult(req, row, offset, req.singular || !fn.returnsSet, 'call');
   if (!fn.returnsSet) delete result.headers['Content-Range'];
   const minimal = req.prefer.return === 'minimal';
   return { ...result, status: fn.returnsSet ? result.status : 200, body: minimal ? null : result.body };

@@ -9,6 +9,8 @@ export interface WriteBody {
   readonly objectJson: string;
   readonly rows: number;
   readonly columns: readonly string[];
+  /** The columns that at least one row has a key for (the others get DEFAULT with missing=default). */
+  readonly present: ReadonlySet<string>;
 }
 
 function invalid(detail: string | null = null): ApiError {
@@ -55,11 +57,14 @@ export function parseWriteBody(
       );
     }
   }
+  const present = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r)) present.add(k);
   const trimmed = text.trim();
   return {
     arrayJson: Array.isArray(value) ? trimmed : `[${trimmed}]`,
     objectJson: Array.isArray(value) ? JSON.stringify(records[0] ?? {}) : trimmed,
     rows: records.length,
     columns: cols,
+    present,
   };
 }

@@ -35,28 +35,33 @@ export interface InsertOptions {
   readonly returning: string;
 }
 
-/** The INSERT (or upsert) CTE `pgrst_mut`, reading the body as one json parameter. */
+/**
+ * The INSERT (or upsert) CTE `pgrst_mut`, reading the body as one json parameter. With missing=default, a
+ * column no row has a key for is left out of the column list, so it takes its DEFAULT however the column
+ * makes it (identity, generated, serial); a column only some rows lack gets its default expression in those.
+ */
 export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions, params: SqlParams): string {
   const target = `${qualified(table.schema, table.name)} AS "t0"`;
   const merge = opts.resolution === 'merge-duplicates';
   const returning = `${opts.returning}${merge ? ', ("t0".xmax = 0) AS pgrst_inserted' : ''}`;
-  if (body.columns.length === 0) {
-    if (body.rows !== 1) throw new ApiError(400, 'PGRST102', 'All object keys must match');
-    return `pgrst_mut AS (INSERT INTO ${target} DEFAULT VALUES RETURNING ${returning})`;
-  }
-  const list = body.columns.map(ident).join(', ');
+  const columns = opts.missingDefault ? body.columns.filter((c) => body.present.has(c)) : body.columns;
   const json = params.add(body.arrayJson);
+  if (columns.length === 0) {
+    // Every row is all defaults: a zero-column SELECT inserts one such row per element.
+    return `pgrst_mut AS (INSERT INTO ${target} SELECT FROM json_array_elements(${json}::json) RETURNING ${returning})`;
+  }
+  const list = columns.map(ident).join(', ');
   let select: string;
   if (opts.missingDefault) {
-    const values = body.columns.map((c) => {
+    const values = columns.map((c) => {
       const fallback = table.columns.get(c)!.defaultExpr ?? 'NULL';
       return `CASE WHEN _e.j::jsonb ? ${params.add(c)}::text THEN _r.${ident(c)} ELSE ${fallback} END`;
     });
     select =
       `SELECT ${values.join(', ')} FROM json_array_elements(${json}::json) AS _e(j)` +
-      ` CROSS JOIN LATERAL json_to_record(_e.j) AS _r(${typedColumns(table, body.columns)})`;
+      ` CROSS JOIN LATERAL json_to_record(_e.j) AS _r(${typedColumns(table, columns)})`;
   } else {
-    select = `SELECT ${list} FROM json_to_recordset(${json}::json) AS _b(${typedColumns(table, body.columns)})`;
+    select = `SELECT ${list} FROM json_to_recordset(${json}::json) AS _b(${typedColumns(table, columns)})`;
   }
   let conflict = '';
   if (opts.resolution !== null) {
@@ -71,7 +76,7 @@ export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions
         'there is no unique or exclusion constraint matching the ON CONFLICT specification',
       );
     }
-    const set = body.columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
+    const set = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
     const action = merge && set !== '' ? `DO UPDATE SET ${set}` : 'DO NOTHING';
     conflict = ` ON CONFLICT (${keys.map(ident).join(', ')}) ${action}`;
   }

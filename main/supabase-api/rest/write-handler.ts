@@ -1,6 +1,8 @@
 import type pg from 'pg';
 
+import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
+import { maxAffected, preferenceApplied } from './prefer.js';
 import type { LevelParams } from './query-ast.js';
 import { parseQueryParams } from './query-params.js';
 import { checkSingular, lookupTable } from './read-handler.js';
@@ -81,13 +83,29 @@ export async function writeTable(
   }
 
   const empty: StatementRow = { total: null, page_total: '0', body: req.singular ? 'null' : '[]' };
+  const limit = req.method === 'POST' ? undefined : maxAffected(req.prefer);
   const row = await inTransaction(client, cache, req.context, false, async () => {
     const result = sql === null ? empty : (await client.query<StatementRow>(sql, params.values)).rows[0]!;
     checkSingular(req.singular, result);
+    checkMaxAffected(limit, result);
     if (req.prefer.tx === 'rollback') throw new Rollback(result);
     return result;
   });
-  return writeResult(req, row, merge, representation);
+  // PostgREST reports resolution only when the insert has a key to resolve conflicts on.
+  const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
+  return writeResult(req, row, merge, representation, noKey);
+}
+
+/** Fails with 400 PGRST124 (so the transaction rolls back) when more rows changed than max-affected allows. */
+export function checkMaxAffected(limit: number | undefined, row: StatementRow): void {
+  if (limit !== undefined && Number(row.page_total) > limit) {
+    throw new ApiError(
+      400,
+      'PGRST124',
+      'Query result exceeds max-affected preference constraint',
+      `The query affects ${row.page_total} rows`,
+    );
+  }
 }
 
 function writeResult(
@@ -95,12 +113,15 @@ function writeResult(
   row: StatementRow,
   merge: boolean,
   representation: boolean,
+  noKey: boolean,
 ): RestResult {
   const n = Number(row.page_total);
   const total = req.prefer.count !== undefined ? String(n) : '*';
   const range = req.method === 'POST' || n === 0 ? '*' : `0-${n - 1}`;
   const headers: Record<string, string> = { 'Content-Range': `${range}/${total}` };
-  if (req.prefer.applied.length > 0) headers['Preference-Applied'] = req.prefer.applied.join(', ');
+  const kind = req.method === 'POST' ? 'create' : req.method === 'PATCH' ? 'update' : 'delete';
+  const applied = preferenceApplied(req.prefer, kind, noKey ? ['resolution'] : []);
+  if (applied !== undefined) headers['Preference-Applied'] = applied;
   let status: number;
   if (req.method === 'POST') status = merge && row.inserted === '0' && n > 0 ? 200 : 201;
   else status = representation ? 200 : 204;

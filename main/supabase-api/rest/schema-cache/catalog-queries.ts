@@ -50,12 +50,19 @@ export interface FunctionRow {
   readonly ret_cols: string[];
 }
 
-// Partitions are left out, as PostgREST does: requests go to the partitioned table.
+// Partitions are left out, as PostgREST does: requests go to the partitioned table. A column's default is the
+// expression `Prefer: missing=default` fills in: an identity column's is its sequence's nextval (the catalog
+// keeps no default expression for it), a generated column has none (it only takes DEFAULT).
 const TABLES_SQL = `
 select c.oid::int8 as oid, n.nspname as schema, c.relname as name, c.relkind in ('v', 'm') as is_view,
   coalesce((select json_agg(json_build_object(
       'name', a.attname, 'attnum', a.attnum, 'type', format_type(a.atttypid, a.atttypmod),
-      'notNull', a.attnotnull, 'defaultExpr', pg_get_expr(d.adbin, d.adrelid),
+      'notNull', a.attnotnull,
+      'defaultExpr', case
+        when a.attgenerated <> '' then null
+        when a.attidentity <> '' then format('nextval(%L::regclass)',
+          pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+        else pg_get_expr(d.adbin, d.adrelid) end,
       'generated', a.attgenerated <> '') order by a.attnum)
     from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns

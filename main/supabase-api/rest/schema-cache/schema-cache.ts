@@ -24,6 +24,8 @@ export interface SchemaCache {
   readonly roleSettings: ReadonlyMap<string, readonly (readonly [string, string])[]>;
   /** Type names a `::cast` in select may use, mapped to the qualified SQL name. */
   readonly castTypes: ReadonlyMap<string, string>;
+  /** The time zones `Prefer: timezone=` may name (pg_timezone_names). */
+  readonly timezones: ReadonlySet<string>;
 }
 
 /** The key of a table or function in the cache maps. */
@@ -44,12 +46,21 @@ const TYPE_ALIASES: Record<string, string> = {
   character: 'bpchar',
 };
 
-/** Reads the schema cache from the catalog in one round trip per catalog. */
+const TIMEZONES_SQL = 'select name from pg_timezone_names';
+
+/**
+ * Reads the schema cache from the catalog in one round trip per catalog. The time zones, which no DDL
+ * changes and which take the catalog longest to list, are taken from the `previous` cache when there is one.
+ */
 export async function loadSchemaCache(
   client: pg.ClientBase,
   schemas: readonly string[],
+  previous?: SchemaCache | null,
 ): Promise<SchemaCache> {
   const rows = await readCatalog(client, schemas, EXTRA_SCHEMAS);
+  const timezones =
+    previous?.timezones ??
+    new Set((await client.query<{ name: string }>(TIMEZONES_SQL)).rows.map((r) => r.name));
   const origins = new Map<string, readonly ColumnOrigin[]>(
     rows.views.map((v) => [v.oid, targetListOrigins(v.definition)]),
   );
@@ -67,6 +78,7 @@ export async function loadSchemaCache(
     functions: buildFunctions(rows.functions, byOid),
     roleSettings: buildRoleSettings(rows.roles),
     castTypes: buildCastTypes(rows.types),
+    timezones,
   };
 }
 

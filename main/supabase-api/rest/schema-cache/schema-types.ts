@@ -4,7 +4,7 @@ export interface ColumnInfo {
   /** The SQL type as format_type renders it (used in json_to_record column lists). */
   readonly type: string;
   readonly notNull: boolean;
-  /** The default expression from the catalog, or null. */
+  /** What `missing=default` fills in: the default expression, an identity's nextval, or null. */
   readonly defaultExpr: string | null;
   readonly generated: boolean;
 }

@@ -48,7 +48,7 @@ export class SchemaWatcher {
         this.again = false;
         const client = await this.pool.connect();
         try {
-          this.current = await loadSchemaCache(client, this.schemas);
+          this.current = await loadSchemaCache(client, this.schemas, this.current);
         } finally {
           client.release();
         }
