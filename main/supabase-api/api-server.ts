@@ -1,15 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import pg from 'pg';
-
 import type { AuthDeps } from './auth/auth-types.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import { SessionIssuer } from './auth/session-issuer.js';
 import { SessionStore } from './auth/session-store.js';
 import { UserStore } from './auth/user-store.js';
 import type { ProjectConfigToml } from './config/project-config.js';
+import { CONNECT_TIMEOUT_MS, createPool } from './db/pool.js';
 import { apiHandler } from './http/api-handler.js';
+import { guardListener } from './http/guard.js';
 import { JwtCodec } from './http/jwt.js';
 import { mailboxHandler } from './mailbox/mailbox-server.js';
 import { MailStore } from './mailbox/mail-store.js';
@@ -76,29 +76,37 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const log = options.log ?? (() => undefined);
   const database = options.database ?? 'postgres';
   const db = { host: HOST, port: options.dbPort, database, password: 'postgres' };
-  const restPool = new pg.Pool({
-    ...db,
-    user: 'authenticator',
-    max: options.poolSize ?? 10,
-    application_name: 'supabase-api rest',
-    // Queries on one client are written as soon as they are issued: the REST executor sends BEGIN, the
-    // settings and the first statement (and a read's COMMIT) back to back (see rest/executor.ts). Code that
-    // awaits each query before the next is unaffected.
-    pipeline: true,
-  });
-  const authPool = new pg.Pool({
-    ...db,
-    user: 'supabase_auth_admin',
-    max: 5,
-    application_name: 'supabase-api auth',
-  });
-  // Idle connections die when the database restarts or is reset: drop them instead of crashing.
-  restPool.on('error', (e) => log(`rest pool: ${e.message}`));
-  authPool.on('error', (e) => log(`auth pool: ${e.message}`));
+  // Connections die when the database restarts or is reset: the pools drop them and connect anew, and
+  // connection attempts time out (see db/pool.ts).
+  const restPool = createPool(
+    {
+      ...db,
+      user: 'authenticator',
+      max: options.poolSize ?? 10,
+      application_name: 'supabase-api rest',
+      // Queries on one client are written as soon as they are issued: the REST executor sends BEGIN, the
+      // settings and the first statement (and a read's COMMIT) back to back (see rest/executor.ts). Code
+      // that awaits each query before the next is unaffected.
+      pipeline: true,
+    },
+    'rest pool',
+    log,
+  );
+  const authPool = createPool(
+    { ...db, user: 'supabase_auth_admin', max: 5, application_name: 'supabase-api auth' },
+    'auth pool',
+    log,
+  );
   const schemas = options.schemas ?? ['public'];
   const watcher = new SchemaWatcher(
     restPool,
-    { ...db, user: 'authenticator', application_name: 'supabase-api schema' },
+    {
+      ...db,
+      user: 'authenticator',
+      application_name: 'supabase-api schema',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    },
     schemas,
     log,
   );
@@ -121,7 +129,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   apiServer.on(
     'request',
     apiHandler({
-      rest: { pool: restPool, cache: () => watcher.get(), maxRows: options.maxRows ?? 1000 },
+      rest: { pool: restPool, cache: () => watcher.get(), maxRows: options.maxRows ?? 1000, log },
       auth,
       jwt,
       log,
@@ -130,7 +138,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let mailboxServer: http.Server | null = null;
   let mailboxPort: number | null = null;
   if (options.mailboxPort !== null) {
-    mailboxServer = http.createServer(mailboxHandler(mail));
+    mailboxServer = http.createServer(guardListener(mailboxHandler(mail), log));
     try {
       mailboxPort = await listen(mailboxServer, options.mailboxPort);
     } catch (error: unknown) {

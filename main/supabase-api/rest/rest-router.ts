@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 
-import { ApiError, fromPgError } from './api-error.js';
+import type pg from 'pg';
+
+import { connectionLost } from '../db/pool.js';
+import { invalidUtf8 } from '../http/utf8.js';
+import { acquisitionTimeout, ApiError, connectionError, InternalError, toApiError } from './api-error.js';
 import type { RequestContext } from './executor.js';
 import { parsePrefer } from './prefer.js';
 import { readTable } from './read-handler.js';
@@ -55,15 +59,13 @@ export async function handleRest(
   req: IncomingMessage,
   path: string,
   search: string,
-  body: string,
+  body: Buffer,
   identity: { role: string; claims: Readonly<Record<string, unknown>>; claimsJson: string },
 ): Promise<RestResult> {
   const method = (req.method ?? 'GET').toUpperCase();
+  let client: pg.PoolClient | null = null;
   try {
-    const segments = path
-      .split('/')
-      .filter((s) => s !== '')
-      .map(decodeURIComponent);
+    const segments = pathSegments(path);
     const isRpc = segments.length === 2 && segments[0] === 'rpc';
     if (segments.length === 0) return openApiRoot(deps);
     if (!(segments.length === 1 || isRpc)) {
@@ -101,24 +103,62 @@ export async function handleRest(
       search,
       prefer,
       singular: negotiate(typeof req.headers.accept === 'string' ? req.headers.accept : undefined),
-      body,
+      body: reading ? '' : decodeBody(body),
       context,
     };
-    const client = await deps.pool.connect().catch((error: unknown) => {
-      throw new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', String(error));
-    });
-    try {
-      let result: RestResult;
-      if (isRpc) result = await callRpc(client, cache, restReq, deps.maxRows);
-      else if (reading) result = await readTable(client, cache, restReq, deps.maxRows);
-      else result = await writeTable(client, cache, restReq);
-      if (typeof profile === 'string') result.headers['Content-Profile'] = schema;
-      return result;
-    } finally {
-      client.release();
-    }
+    client = await acquire(deps.pool);
+    let result: RestResult;
+    if (isRpc) result = await callRpc(client, cache, restReq, deps.maxRows);
+    else if (reading) result = await readTable(client, cache, restReq, deps.maxRows);
+    else result = await writeTable(client, cache, restReq);
+    client.release();
+    client = null;
+    if (typeof profile === 'string') result.headers['Content-Profile'] = schema;
+    return result;
   } catch (error: unknown) {
-    return errorResult(fromPgError(error, identity.role));
+    const lost = client !== null && connectionLost(client);
+    const answer = toApiError(error, identity.role, lost);
+    // A client whose connection failed, or that a bug left in an unknown state, is closed, not reused.
+    const broken = lost || answer instanceof InternalError || answer.code === 'PGRST001';
+    client?.release(broken ? true : undefined);
+    if (answer instanceof InternalError) {
+      const e = answer.failure;
+      deps.log(`REST ${method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+    return errorResult(answer);
+  }
+}
+
+/** The path's segments, percent-decoded; a malformed escape is a 400. */
+function pathSegments(path: string): string[] {
+  try {
+    return path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+  } catch {
+    throw new ApiError(400, 'PGRST100', `"failed to parse the path (${path})"`, 'malformed percent-encoding');
+  }
+}
+
+/** The body as text; invalid UTF-8 is refused as PostgreSQL refuses it (22021), never replaced. */
+function decodeBody(body: Buffer): string {
+  const bad = invalidUtf8(body);
+  if (bad !== null) {
+    throw new ApiError(400, '22021', `invalid byte sequence for encoding "UTF8": ${bad}`);
+  }
+  return body.toString('utf8');
+}
+
+/** A client from the pool: 503 PGRST000 when no connection can be opened, 504 PGRST003 when none is free. */
+async function acquire(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    // pg-pool's wording for a wait in its queue (every client busy) that outlasted the timeout.
+    if (message === 'timeout exceeded when trying to connect') throw acquisitionTimeout();
+    throw connectionError(message);
   }
 }
 

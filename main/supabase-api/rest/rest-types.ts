@@ -10,6 +10,8 @@ export interface RestDeps {
   /** The current schema cache; throws 503 PGRST002 while it is not loaded. */
   readonly cache: () => SchemaCache;
   readonly maxRows: number;
+  /** Where failures of the server itself (500s) are logged. */
+  readonly log: (text: string) => void;
 }
 
 /** A parsed REST request, after routing and content negotiation. */

@@ -2,6 +2,7 @@ import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
+import { checkJsonDepth } from './json-depth.js';
 import { orderSql } from './expressions.js';
 import { parseQueryParams } from './query-params.js';
 import { checkSingular, readResult } from './read-handler.js';
@@ -15,6 +16,7 @@ import { maxAffected, preferenceApplied } from './prefer.js';
 
 function bodyArgs(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
+  checkJsonDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);

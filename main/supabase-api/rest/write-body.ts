@@ -1,4 +1,5 @@
 import { ApiError } from './api-error.js';
+import { checkJsonDepth } from './json-depth.js';
 import type { TableInfo } from './schema-cache/schema-types.js';
 
 /** A parsed write body: the raw JSON array text (so big numbers keep their precision) and its columns. */
@@ -31,6 +32,7 @@ export function parseWriteBody(
   columns: readonly string[] | undefined,
   allowArray: boolean,
 ): WriteBody {
+  checkJsonDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
