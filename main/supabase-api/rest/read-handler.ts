@@ -2,13 +2,13 @@ import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
 import { readInTransaction, statementName } from './executor.js';
-import { preferenceApplied, type PreferenceKind } from './prefer.js';
-import { orderSql } from './expressions.js';
-import { parseQueryParams } from './query-params.js';
-import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import { preferenceApplied, type PreferenceKind } from './parse/prefer.js';
+import { parseQueryParams } from './parse/query-params.js';
+import { planRead } from './plan/read-planner.js';
+import { readStatement } from './sql/read-sql.js';
 import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
 import type { TableInfo } from './schema-cache/schema-types.js';
-import { qualified, SqlParams } from './sql-params.js';
+import { qualified, SqlParams } from './sql/sql-params.js';
 import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
 
 /** The table or view a request names, or 404 PGRST205. */
@@ -83,23 +83,22 @@ const planCaches = new WeakMap<SchemaCache, Map<string, ReadPlan>>();
 function buildRead(cache: SchemaCache, req: RestRequest, maxRows: number): ReadPlan {
   const table = lookupTable(cache, req.schema, req.name);
   const q = parseQueryParams(req.search);
-  const params = new SqlParams();
-  const ctx = buildContext(cache, params, q.levels);
-  const base = { label: table.name, alias: 't0', columns: [...table.columns.keys()], table };
-  const level = buildLevel(ctx, base, q.select, '');
-  checkEmbedPaths(ctx);
-  const top = q.levels.get('');
-  const offset = top?.offset ?? 0;
-  const text = readStatement(ctx, {
-    from: `${qualified(table.schema, table.name)} AS "t0"`,
-    level,
-    order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
-    limit: Math.min(top?.limit ?? maxRows, maxRows),
-    offset,
-    count: req.prefer.count !== undefined,
-    singular: req.singular,
-    ctes: [],
+  const node = planRead(cache, { table, label: table.name, columns: [...table.columns.keys()] }, q, {
+    aggregatesEnabled: cache.settings.aggregatesEnabled,
   });
+  const params = new SqlParams();
+  const offset = node.offset ?? 0;
+  const text = readStatement(
+    node,
+    {
+      from: `${qualified(table.schema, table.name)} AS "t0"`,
+      limit: Math.min(node.limit ?? maxRows, maxRows),
+      offset,
+      count: req.prefer.count !== undefined,
+      singular: req.singular,
+    },
+    params,
+  );
   return { name: statementName('pgrst_read', text), text, values: params.values, offset };
 }
 

@@ -6,7 +6,7 @@ import { connectionLost } from '../db/pool.js';
 import { invalidUtf8 } from '../http/utf8.js';
 import { acquisitionTimeout, ApiError, connectionError, InternalError, toApiError } from './api-error.js';
 import type { RequestContext } from './executor.js';
-import { parsePrefer } from './prefer.js';
+import { parsePrefer } from './parse/prefer.js';
 import { readTable } from './read-handler.js';
 import { callRpc } from './rpc-handler.js';
 import type { RestDeps, RestRequest, RestResult } from './rest-types.js';

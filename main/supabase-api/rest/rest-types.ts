@@ -1,7 +1,7 @@
 import type pg from 'pg';
 
 import type { RequestContext } from './executor.js';
-import type { Preferences } from './prefer.js';
+import type { Preferences } from './parse/prefer.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 
 /** What the REST handlers need from the server. */

@@ -2,17 +2,17 @@ import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
-import { checkJsonDepth } from './json-depth.js';
-import { orderSql } from './expressions.js';
-import { parseQueryParams } from './query-params.js';
+import { checkJsonDepth } from './parse/json-depth.js';
+import { maxAffected, preferenceApplied } from './parse/prefer.js';
+import { parseQueryParams } from './parse/query-params.js';
+import { planRead } from './plan/read-planner.js';
 import { checkSingular, readResult } from './read-handler.js';
-import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
 import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
-import { SqlParams } from './sql-params.js';
+import { callSql, chooseFunction } from './sql/call-sql.js';
+import { readStatement } from './sql/read-sql.js';
+import { SqlParams } from './sql/sql-params.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
-import { callSql, chooseFunction } from './rpc-call.js';
 import { checkMaxAffected } from './write-handler.js';
-import { maxAffected, preferenceApplied } from './prefer.js';
 
 function bodyArgs(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
@@ -63,20 +63,20 @@ export async function callRpc(
   if (fn.returnKind === 'composite') {
     const table = fn.returnTable;
     const columns = table ? [...table.columns.keys()] : [...fn.outColumns];
-    const base = { label: fn.name, alias: 't0', columns, table };
-    const ctx = buildContext(cache, params, q.levels);
-    const level = buildLevel(ctx, base, q.select, '');
-    checkEmbedPaths(ctx);
-    sql = readStatement(ctx, {
-      from: `${prefix}${call.call} AS "t0"`,
-      level,
-      order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
-      limit,
-      offset,
-      count: req.prefer.count !== undefined && fn.returnsSet,
-      singular: req.singular || !fn.returnsSet,
-      ctes: [],
+    const node = planRead(cache, { table, label: fn.name, columns }, q, {
+      aggregatesEnabled: cache.settings.aggregatesEnabled,
     });
+    sql = readStatement(
+      node,
+      {
+        from: `${prefix}${call.call} AS "t0"`,
+        limit,
+        offset,
+        count: req.prefer.count !== undefined && fn.returnsSet,
+        singular: req.singular || !fn.returnsSet,
+      },
+      params,
+    );
   } else if (fn.returnKind === 'void') {
     const from = call.argsFrom ? ` FROM ${call.argsFrom}` : '';
     sql = `SELECT NULL::int8 AS total, 0::int8 AS page_total, '' AS body FROM (SELECT ${call.call}${from}) AS _t`;

@@ -2,16 +2,17 @@ import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
-import { maxAffected, preferenceApplied } from './prefer.js';
-import type { LevelParams } from './query-ast.js';
-import { parseQueryParams } from './query-params.js';
+import { maxAffected, preferenceApplied } from './parse/prefer.js';
+import type { LevelParams } from './parse/query-ast.js';
+import { parseQueryParams } from './parse/query-params.js';
+import { parseWriteBody } from './parse/write-body.js';
+import { planConditions, planRead } from './plan/read-planner.js';
 import { checkSingular, lookupTable } from './read-handler.js';
-import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
-import { SqlParams } from './sql-params.js';
+import { readStatement } from './sql/read-sql.js';
+import { SqlParams } from './sql/sql-params.js';
+import { deleteCte, insertCte, returningColumns, updateCte } from './sql/write-sql.js';
 import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
-import { parseWriteBody } from './write-body.js';
-import { deleteCte, insertCte, returningColumns, updateCte } from './write-builder.js';
 
 /** POST (insert/upsert), PATCH (update) and DELETE on a table or view. */
 export async function writeTable(
@@ -24,7 +25,8 @@ export async function writeTable(
   const params = new SqlParams();
   const representation = req.prefer.return === 'representation';
   const returning = representation ? returningColumns(cache, table, q.select) : '1 AS pgrst_one';
-  const conditions = q.levels.get('')?.conditions ?? [];
+  const base = { table, label: table.name, columns: [...table.columns.keys()] };
+  const conditions = planConditions(cache, base, q.levels.get('')?.conditions ?? []);
   const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
 
   let cte: string | null;
@@ -60,21 +62,27 @@ export async function writeTable(
       // The mutation already applied the filters; the representation only shapes (and embeds) its rows.
       const levels = new Map<string, LevelParams>(q.levels);
       levels.set('', { conditions: [] });
-      const ctx = buildContext(cache, params, levels);
-      const base = { label: table.name, alias: 't0', columns: [...table.columns.keys()], table };
-      const level = buildLevel(ctx, base, q.select, '');
-      checkEmbedPaths(ctx);
-      sql = readStatement(ctx, {
-        from: 'pgrst_mut AS "t0"',
-        level,
-        order: null,
-        limit: null,
-        offset: 0,
-        count: false,
-        singular: req.singular,
-        ctes: [cte],
-        ...(inserted ? { extra: inserted } : {}),
-      });
+      const node = planRead(
+        cache,
+        base,
+        { select: q.select, levels },
+        {
+          aggregatesEnabled: cache.settings.aggregatesEnabled,
+        },
+      );
+      sql = readStatement(
+        node,
+        {
+          from: 'pgrst_mut AS "t0"',
+          limit: null,
+          offset: 0,
+          count: false,
+          singular: req.singular,
+          ctes: [cte],
+          ...(inserted ? { extra: inserted } : {}),
+        },
+        params,
+      );
     } else {
       sql =
         `WITH ${cte} SELECT NULL::int8 AS total, count(*)::int8 AS page_total, '' AS body` +

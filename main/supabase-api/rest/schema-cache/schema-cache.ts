@@ -1,9 +1,15 @@
 import type pg from 'pg';
 
-import { readCatalog, type FunctionRow, type KeyRow, type TableRow } from './catalog-queries.js';
+import {
+  readCatalog,
+  type ComputedRow,
+  type FunctionRow,
+  type KeyRow,
+  type TableRow,
+} from './catalog-queries.js';
 import { targetListOrigins, type ColumnOrigin } from './node-tree.js';
 import { relationshipGraph, type NamedRelation } from './relationship-graph.js';
-import type { FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types.js';
+import type { ComputedField, FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types.js';
 import { viewKeyDependencies } from './view-key-deps.js';
 import { foreignKeyRelationships, viewPrimaryKeys, withViewRelationships } from './view-relationships.js';
 
@@ -26,6 +32,46 @@ export interface SchemaCache {
   readonly castTypes: ReadonlyMap<string, string>;
   /** The time zones `Prefer: timezone=` may name (pg_timezone_names). */
   readonly timezones: ReadonlySet<string>;
+  /** The computed fields of each table or view, by field name. */
+  readonly computedFields: ReadonlyMap<TableInfo, ReadonlyMap<string, ComputedField>>;
+  /** PostgREST's in-database configuration (`alter role authenticator set pgrst.db_... = ...`). */
+  readonly settings: DatabaseSettings;
+}
+
+/** The `pgrst.*` settings this server honours. */
+export interface DatabaseSettings {
+  /** `pgrst.db_aggregates_enabled`: aggregate functions in `select=` (off by default, as in PostgREST). */
+  readonly aggregatesEnabled: boolean;
+  /** `pgrst.db_plan_enabled`: `Accept: application/vnd.pgrst.plan` answers EXPLAIN (off by default). */
+  readonly planEnabled: boolean;
+}
+
+function readSettings(entries: readonly string[]): DatabaseSettings {
+  const values = new Map<string, string>();
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) values.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  const on = (name: string): boolean => (values.get(name) ?? '').trim().toLowerCase() === 'true';
+  return { aggregatesEnabled: on('pgrst.db_aggregates_enabled'), planEnabled: on('pgrst.db_plan_enabled') };
+}
+
+function buildComputedFields(
+  rows: readonly ComputedRow[],
+  byOid: ReadonlyMap<string, TableInfo>,
+): Map<TableInfo, Map<string, ComputedField>> {
+  const fields = new Map<TableInfo, Map<string, ComputedField>>();
+  for (const row of rows) {
+    const table = byOid.get(row.rel);
+    if (!table) continue;
+    let mine = fields.get(table);
+    if (!mine) {
+      mine = new Map();
+      fields.set(table, mine);
+    }
+    mine.set(row.name, { schema: row.schema, name: row.name });
+  }
+  return fields;
 }
 
 /** The key of a table or function in the cache maps. */
@@ -79,6 +125,8 @@ export async function loadSchemaCache(
     roleSettings: buildRoleSettings(rows.roles),
     castTypes: buildCastTypes(rows.types),
     timezones,
+    computedFields: buildComputedFields(rows.computed, byOid),
+    settings: readSettings(rows.settings),
   };
 }
 

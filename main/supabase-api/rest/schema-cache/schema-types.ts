@@ -79,3 +79,9 @@ export interface FunctionInfo {
   /** The table whose row type the function returns, for embedding from its results. */
   readonly returnTable: TableInfo | null;
 }
+
+/** A function that computes a field from a row of a table or view (PostgREST's computed fields). */
+export interface ComputedField {
+  readonly schema: string;
+  readonly name: string;
+}

@@ -65,7 +65,8 @@ export class SchemaWatcher {
     client.on('error', () => this.scheduleReconnect(client));
     client.on('end', () => this.scheduleReconnect(client));
     client.on('notification', (msg) => {
-      if (msg.channel === 'pgrst' && (msg.payload === 'reload schema' || !msg.payload)) {
+      const reloads = msg.payload === 'reload schema' || msg.payload === 'reload config' || !msg.payload;
+      if (msg.channel === 'pgrst' && reloads) {
         this.reload().catch((e: unknown) => this.log(`schema cache reload failed: ${String(e)}`));
       }
     });

@@ -1,11 +1,12 @@
-import { ApiError } from './api-error.js';
-import { conditionSql, type Scope } from './expressions.js';
-import type { Condition, SelectItem } from './query-ast.js';
-import { findRelationship, originColumns } from './embed/find-relationship.js';
-import type { SchemaCache } from './schema-cache/schema-cache.js';
-import type { TableInfo } from './schema-cache/schema-types.js';
+import { ApiError } from '../api-error.js';
+import { conditionSql } from './expressions.js';
+import type { SelectItem } from '../parse/query-ast.js';
+import type { LogicTree } from '../plan/read-plan.js';
+import { findRelationship, originColumns } from '../plan/find-relationship.js';
+import type { SchemaCache } from '../schema-cache/schema-cache.js';
+import type { TableInfo } from '../schema-cache/schema-types.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
-import type { WriteBody } from './write-body.js';
+import type { WriteBody } from '../parse/write-body.js';
 
 /** Which columns the mutation must return for the requested representation. */
 export function returningColumns(cache: SchemaCache, table: TableInfo, items: readonly SelectItem[]): string {
@@ -83,22 +84,21 @@ export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions
   return `pgrst_mut AS (INSERT INTO ${target} (${list}) ${select}${conflict} RETURNING ${returning})`;
 }
 
-function whereSql(scope: Scope, conditions: readonly Condition[], params: SqlParams, verb: string): string {
+function whereSql(conditions: readonly LogicTree[], params: SqlParams, verb: string): string {
   // As pg-safeupdate does on Supabase: a mutation of every row needs an explicit filter.
   if (conditions.length === 0) throw new ApiError(400, '21000', `${verb} requires a WHERE clause`);
-  return conditions.map((c) => `(${conditionSql(scope, c, params)})`).join(' AND ');
+  return conditions.map((c) => conditionSql('t0', c, params, () => 'NULL')).join(' AND ');
 }
 
 /** The UPDATE CTE `pgrst_mut`: sets the body's columns on the rows the filters select. */
 export function updateCte(
   table: TableInfo,
   body: WriteBody,
-  conditions: readonly Condition[],
+  conditions: readonly LogicTree[],
   returning: string,
   params: SqlParams,
 ): string {
-  const scope = tableScope(table);
-  const where = whereSql(scope, conditions, params, 'UPDATE');
+  const where = whereSql(conditions, params, 'UPDATE');
   const set = body.columns.map((c) => `${ident(c)} = _b.${ident(c)}`).join(', ');
   const from = `json_to_record(${params.add(body.objectJson)}::json) AS _b(${typedColumns(table, body.columns)})`;
   return `pgrst_mut AS (UPDATE ${qualified(table.schema, table.name)} AS "t0" SET ${set} FROM ${from} WHERE ${where} RETURNING ${returning})`;
@@ -107,15 +107,10 @@ export function updateCte(
 /** The DELETE CTE `pgrst_mut`. */
 export function deleteCte(
   table: TableInfo,
-  conditions: readonly Condition[],
+  conditions: readonly LogicTree[],
   returning: string,
   params: SqlParams,
 ): string {
-  const where = whereSql(tableScope(table), conditions, params, 'DELETE');
+  const where = whereSql(conditions, params, 'DELETE');
   return `pgrst_mut AS (DELETE FROM ${qualified(table.schema, table.name)} AS "t0" WHERE ${where} RETURNING ${returning})`;
-}
-
-/** The scope of the mutated table under alias t0. */
-export function tableScope(table: TableInfo): Scope {
-  return { label: table.name, alias: 't0', columns: [...table.columns.keys()], table, embeds: new Map() };
 }

@@ -1,4 +1,4 @@
-import { ApiError, parseError } from './api-error.js';
+import { ApiError, parseError } from '../api-error.js';
 import { Cursor, parseField } from './field-parser.js';
 import { parseLogic, parseOperation } from './filter-parser.js';
 import type { LevelParams, OrderTerm, QueryParams } from './query-ast.js';

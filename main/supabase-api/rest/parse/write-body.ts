@@ -1,6 +1,6 @@
-import { ApiError } from './api-error.js';
+import { ApiError } from '../api-error.js';
 import { checkJsonDepth } from './json-depth.js';
-import type { TableInfo } from './schema-cache/schema-types.js';
+import type { TableInfo } from '../schema-cache/schema-types.js';
 
 /** A parsed write body: the raw JSON array text (so big numbers keep their precision) and its columns. */
 export interface WriteBody {

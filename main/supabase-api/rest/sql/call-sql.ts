@@ -1,6 +1,6 @@
-import { ApiError } from './api-error.js';
-import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
-import type { FunctionInfo } from './schema-cache/schema-types.js';
+import { ApiError } from '../api-error.js';
+import { qualifiedKey, type SchemaCache } from '../schema-cache/schema-cache.js';
+import type { FunctionInfo } from '../schema-cache/schema-types.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 
 function notFound(schema: string, name: string, keys: readonly string[]): ApiError {

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.js';
+import { ApiError } from '../api-error.js';
 
 /**
  * How deep a request body's JSON may nest. PostgreSQL's jsonb input recurses and fails past a few thousand

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error.js';
+import { ApiError } from '../api-error.js';
 
 /** The recognised values of the Prefer header (PostgREST's ApiRequest/Preferences.hs). */
 export interface Preferences {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError } from './api-error.js';
+import { ApiError } from '../api-error.js';
 import { parsePrefer, preferenceApplied } from './prefer.js';
 
 const ZONES = new Set(['America/Los_Angeles', 'UTC']);
