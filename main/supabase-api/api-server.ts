@@ -6,6 +6,7 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { SessionIssuer } from './auth/session-issuer.js';
 import { SessionStore } from './auth/session-store.js';
 import { UserStore } from './auth/user-store.js';
+import { readApiSection } from './config/api-section.js';
 import type { ProjectConfigToml } from './config/project-config.js';
 import { CONNECT_TIMEOUT_MS, createPool } from './db/pool.js';
 import { apiHandler } from './http/api-handler.js';
@@ -29,7 +30,9 @@ export interface ApiServerOptions {
   /** The URL clients use (links in e-mails); defaults to http://127.0.0.1:<port>. */
   readonly externalUrl?: string;
   readonly siteUrl?: string;
+  /** Exposed schemas; default: config.toml [api] schemas. */
   readonly schemas?: readonly string[];
+  /** Most rows per response; default: config.toml [api] max_rows. */
   readonly maxRows?: number;
   readonly poolSize?: number;
   /** The project's supabase/config.toml, parsed; each part reads its own section (see config/). */
@@ -97,7 +100,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     'auth pool',
     log,
   );
-  const schemas = options.schemas ?? ['public'];
+  const api = readApiSection(options.projectConfig ?? {});
+  const schemas = options.schemas ?? api.schemas;
   const watcher = new SchemaWatcher(
     restPool,
     {
@@ -108,6 +112,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       keepAlive: true,
     },
     schemas,
+    api.extraSearchPath,
     log,
   );
   const jwt = new JwtCodec(options.jwtSecret);
@@ -129,7 +134,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   apiServer.on(
     'request',
     apiHandler({
-      rest: { pool: restPool, cache: () => watcher.get(), maxRows: options.maxRows ?? 1000, log },
+      rest: {
+        pool: restPool,
+        cache: () => watcher.get(),
+        maxRows: options.maxRows ?? api.maxRows,
+        extraSearchPath: api.extraSearchPath,
+        log,
+      },
       auth,
       jwt,
       log,

@@ -16,6 +16,8 @@ export interface RequestContext {
   /** The request headers as a JSON object, names lower-cased. */
   readonly headersJson: string;
   readonly schema: string;
+  /** The search_path value: the schema, then the extra search path, each quoted. */
+  readonly searchPath: string;
   /** `Prefer: timezone=`, set for the transaction when the database knows the zone. */
   readonly timezone?: string;
 }
@@ -63,7 +65,7 @@ function settingsQuery(
   for (const [name, value] of cache.roleSettings.get(request.role) ?? []) values.push(name, value);
   values.push(
     'search_path',
-    `"${request.schema.replaceAll('"', '""')}", "extensions"`,
+    request.searchPath,
     'request.jwt.claims',
     request.claimsJson,
     'request.jwt.claim.sub',
@@ -194,6 +196,8 @@ export interface ReadEnding {
   readonly mayRefuse: boolean;
   /** `Prefer: tx=rollback`: end with ROLLBACK even when the result is answered. */
   readonly rollback: boolean;
+  /** More work in the transaction once the statement answered (e.g. EXPLAIN for count=planned). */
+  readonly beforeEnd?: (fields: readonly (string | null)[]) => Promise<void>;
 }
 
 /**
@@ -219,7 +223,7 @@ export async function readInTransaction(
     { ...settings, name: `pgrst_batch_${settings.name}` },
     statement,
   ];
-  const commitInBatch = !ending.mayRefuse && !ending.rollback;
+  const commitInBatch = !ending.mayRefuse && !ending.rollback && ending.beforeEnd === undefined;
   if (commitInBatch) batch.push(COMMIT_STATEMENT);
   let fields: readonly (string | null)[];
   try {
@@ -236,6 +240,7 @@ export async function readInTransaction(
   }
   try {
     check(fields);
+    await ending.beforeEnd?.(fields);
     await client.query(ending.rollback ? 'ROLLBACK' : 'COMMIT');
     return fields;
   } catch (error: unknown) {

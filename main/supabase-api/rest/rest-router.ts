@@ -6,23 +6,12 @@ import { connectionLost } from '../db/pool.js';
 import { invalidUtf8 } from '../http/utf8.js';
 import { acquisitionTimeout, ApiError, connectionError, InternalError, toApiError } from './api-error.js';
 import type { RequestContext } from './executor.js';
+import { negotiate } from './media.js';
 import { parsePrefer } from './parse/prefer.js';
 import { readTable } from './read-handler.js';
 import { callRpc } from './rpc-handler.js';
 import type { RestDeps, RestRequest, RestResult } from './rest-types.js';
 import { writeTable } from './write-handler.js';
-
-const OBJECT = 'application/vnd.pgrst.object+json';
-const ACCEPTABLE = ['application/json', 'application/*', '*/*', 'application/vnd.pgrst.array+json', OBJECT];
-
-/** Whether the client asked for a single object; 406 PGRST107 for media types this server cannot make. */
-function negotiate(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return false;
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
-  if (types.includes(OBJECT)) return true;
-  if (types.some((t) => ACCEPTABLE.includes(t))) return false;
-  throw new ApiError(406, 'PGRST107', `None of these media types are available: ${accept}`);
-}
 
 function chooseSchema(deps: RestDeps, profile: string | undefined): string {
   const exposed = deps.cache().schemas;
@@ -86,6 +75,10 @@ export async function handleRest(
       typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
       cache.timezones,
     );
+    const media = negotiate(
+      typeof req.headers.accept === 'string' ? req.headers.accept : undefined,
+      cache.settings.planEnabled,
+    );
     const context: RequestContext = {
       role: identity.role,
       claims: identity.claims,
@@ -94,6 +87,7 @@ export async function handleRest(
       path: `/${segments.join('/')}`,
       headersJson: headersJson(req),
       schema,
+      searchPath: searchPath(schema, deps.extraSearchPath),
       ...(prefer.timezone !== undefined ? { timezone: prefer.timezone } : {}),
     };
     const restReq: RestRequest = {
@@ -102,7 +96,8 @@ export async function handleRest(
       name: isRpc ? segments[1]! : segments[0]!,
       search,
       prefer,
-      singular: negotiate(typeof req.headers.accept === 'string' ? req.headers.accept : undefined),
+      media,
+      singular: media.kind === 'object' || (media.kind === 'plan' && media.for === 'object'),
       body: reading ? '' : decodeBody(body),
       context,
     };
@@ -127,6 +122,23 @@ export async function handleRest(
     }
     return errorResult(answer);
   }
+}
+
+const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
+
+/** `"schema", "extra", ...` as PostgREST sets search_path (made once per schema). */
+function searchPath(schema: string, extra: readonly string[]): string {
+  let bySchema = searchPaths.get(extra);
+  if (!bySchema) {
+    bySchema = new Map();
+    searchPaths.set(extra, bySchema);
+  }
+  let found = bySchema.get(schema);
+  if (found === undefined) {
+    found = [schema, ...extra].map((s) => `"${s.replaceAll('"', '""')}"`).join(', ');
+    bySchema.set(schema, found);
+  }
+  return found;
 }
 
 /** The path's segments, percent-decoded; a malformed escape is a 400. */

@@ -7,12 +7,13 @@ import type { LevelParams } from './parse/query-ast.js';
 import { parseQueryParams } from './parse/query-params.js';
 import { parseWriteBody } from './parse/write-body.js';
 import { planConditions, planRead } from './plan/read-planner.js';
-import { checkSingular, lookupTable } from './read-handler.js';
+import { checkSingular, explainResult, lookupTable } from './read-handler.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { readStatement } from './sql/read-sql.js';
 import { SqlParams } from './sql/sql-params.js';
 import { deleteCte, insertCte, returningColumns, updateCte } from './sql/write-sql.js';
-import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
+import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
+import { contentType } from './media.js';
 
 /** POST (insert/upsert), PATCH (update) and DELETE on a table or view. */
 export async function writeTable(
@@ -78,6 +79,7 @@ export async function writeTable(
           offset: 0,
           count: false,
           singular: req.singular,
+          csv: req.media.kind === 'csv',
           ctes: [cte],
           ...(inserted ? { extra: inserted } : {}),
         },
@@ -90,6 +92,9 @@ export async function writeTable(
     }
   }
 
+  if (req.media.kind === 'plan' && sql !== null) {
+    return explainResult(client, cache, req, { text: sql, values: params.values }, false);
+  }
   const empty: StatementRow = { total: null, page_total: '0', body: req.singular ? 'null' : '[]' };
   const limit = req.method === 'POST' ? undefined : maxAffected(req.prefer);
   const row = await inTransaction(client, cache, req.context, false, async () => {
@@ -134,6 +139,6 @@ function writeResult(
   if (req.method === 'POST') status = merge && row.inserted === '0' && n > 0 ? 200 : 201;
   else status = representation ? 200 : 204;
   if (!representation) return { status, body: null, headers };
-  headers['Content-Type'] = jsonContentType(req.singular);
+  headers['Content-Type'] = contentType(req.media);
   return { status, body: row.body, headers };
 }

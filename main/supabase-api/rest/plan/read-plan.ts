@@ -10,8 +10,11 @@ import type { ComputedField, Relationship, TableInfo } from '../schema-cache/sch
 /** A value of the relation an expression refers to: a column or a computed field, with a JSON path. */
 export interface FieldRef {
   readonly name: string;
-  /** Set when the field is computed by a function of the row, not stored in a column. */
-  readonly computed?: ComputedField;
+  /**
+   * Set when the field is computed by a function of the row, not stored in a column; `row` is the table
+   * whose row type the function takes (the row is cast to it, so a mutation's returned rows work too).
+   */
+  readonly computed?: ComputedField & { readonly row: { readonly schema: string; readonly name: string } };
   readonly path: readonly JsonStep[];
 }
 

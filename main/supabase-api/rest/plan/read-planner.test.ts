@@ -105,7 +105,11 @@ describe('planRead', () => {
       },
       {
         kind: 'field',
-        field: { name: 'shout', computed: { schema: 'public', name: 'shout' }, path: [] },
+        field: {
+          name: 'shout',
+          computed: { schema: 'public', name: 'shout', row: { schema: 'public', name: 'channels' } },
+          path: [],
+        },
         name: 'shout',
       },
     ]);

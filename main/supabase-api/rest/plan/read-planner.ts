@@ -82,7 +82,10 @@ export function planRead(
 export function resolveField(cache: SchemaCache, base: PlanBase, field: Field): FieldRef {
   if (base.columns.includes(field.name)) return { name: field.name, path: field.path };
   const computed = base.table ? cache.computedFields.get(base.table)?.get(field.name) : undefined;
-  if (computed) return { name: field.name, computed, path: field.path };
+  if (computed && base.table) {
+    const row = { schema: base.table.schema, name: base.table.name };
+    return { name: field.name, computed: { ...computed, row }, path: field.path };
+  }
   throw unknownColumn(base.label, field.name);
 }
 

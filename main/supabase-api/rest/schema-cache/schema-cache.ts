@@ -16,10 +16,6 @@ import { foreignKeyRelationships, viewPrimaryKeys, withViewRelationships } from 
 /** The roles' own `ALTER ROLE ... SET` values worth applying per request, as PostgREST does. */
 const ROLE_SETTINGS = new Set(['statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']);
 
-/** Schemas whose views a view's columns may be traced through besides the exposed ones (PostgREST's
- * db-extra-search-path, which is also on every request's search_path). */
-const EXTRA_SCHEMAS = ['extensions'];
-
 /** A snapshot of the exposed schemas: tables, columns, keys, relationships, functions, role settings. */
 export interface SchemaCache {
   readonly schemas: readonly string[];
@@ -95,15 +91,17 @@ const TYPE_ALIASES: Record<string, string> = {
 const TIMEZONES_SQL = 'select name from pg_timezone_names';
 
 /**
- * Reads the schema cache from the catalog in one round trip per catalog. The time zones, which no DDL
+ * Reads the schema cache from the catalog in one round trip per catalog. Views are traced through the
+ * exposed `schemas` and the `extraSchemas` (PostgREST's db-extra-search-path). The time zones, which no DDL
  * changes and which take the catalog longest to list, are taken from the `previous` cache when there is one.
  */
 export async function loadSchemaCache(
   client: pg.ClientBase,
   schemas: readonly string[],
+  extraSchemas: readonly string[],
   previous?: SchemaCache | null,
 ): Promise<SchemaCache> {
-  const rows = await readCatalog(client, schemas, EXTRA_SCHEMAS);
+  const rows = await readCatalog(client, schemas, extraSchemas);
   const timezones =
     previous?.timezones ??
     new Set((await client.query<{ name: string }>(TIMEZONES_SQL)).rows.map((r) => r.name));

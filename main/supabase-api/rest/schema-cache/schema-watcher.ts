@@ -21,6 +21,7 @@ export class SchemaWatcher {
     private readonly pool: pg.Pool,
     private readonly listenConfig: pg.ClientConfig,
     private readonly schemas: readonly string[],
+    private readonly extraSchemas: readonly string[],
     private readonly log: (text: string) => void,
   ) {}
 
@@ -48,7 +49,7 @@ export class SchemaWatcher {
         this.again = false;
         const client = await this.pool.connect();
         try {
-          this.current = await loadSchemaCache(client, this.schemas, this.current);
+          this.current = await loadSchemaCache(client, this.schemas, this.extraSchemas, this.current);
         } finally {
           client.release();
         }

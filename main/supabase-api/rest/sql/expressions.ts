@@ -12,7 +12,7 @@ import { arrayLiteral, ident, qualified, type SqlParams } from './sql-params.js'
 /** The SQL of a field of the relation under `alias`: its column or computed field, then its JSON path. */
 export function fieldSql(alias: string, field: FieldRef, params: SqlParams): string {
   let sql = field.computed
-    ? `${qualified(field.computed.schema, field.computed.name)}(${ident(alias)})`
+    ? `${qualified(field.computed.schema, field.computed.name)}(${ident(alias)}::${qualified(field.computed.row.schema, field.computed.row.name)})`
     : `${ident(alias)}.${ident(field.name)}`;
   for (const step of field.path) {
     // Path keys are bound parameters, never SQL.

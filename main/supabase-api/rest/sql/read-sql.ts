@@ -182,7 +182,11 @@ export interface StatementOptions {
   readonly limit: number | null;
   readonly offset: number;
   readonly count: boolean;
+  /** Count no further than this many rows (count=estimated). */
+  readonly countLimit?: number;
   readonly singular: boolean;
+  /** Make the body CSV (`text/csv`): a header of the keys, then one line per row. */
+  readonly csv?: boolean;
   /** CTEs to put first (the mutation of a write). */
   readonly ctes?: readonly string[];
   /** An extra output column, e.g. the inserted-row count of an upsert. */
@@ -223,16 +227,29 @@ export function countSql(level: LevelSql, from: string): string {
 }
 
 /**
+ * PostgREST's CSV body (SqlFragment.hs asCsvF): the keys of the first row as the header, then each row's
+ * text form without its parentheses, one per line.
+ */
+const CSV_BODY =
+  `(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM ` +
+  `(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) AS s) AS a)` +
+  ` || E'\\n' || coalesce(string_agg(substring(_t::text, 2, length(_t::text) - 2), E'\\n'), '')`;
+
+/**
  * The statement that returns one row: total (or NULL), page_total and the JSON body as text, PostgREST's
  * pgrst_source CTE and outer aggregate.
  */
 export function readStatement(node: ReadNode, options: StatementOptions, params: SqlParams): string {
   const level = levelSql(node, params);
   const source = sourceSql(node, level, options, params);
-  const total = options.count ? `(SELECT count(*) FROM (${countSql(level, options.from)}) AS _c)` : 'NULL';
-  const body = options.singular
-    ? `COALESCE((json_agg(_t) -> 0)::text, 'null')`
-    : `COALESCE(json_agg(_t), '[]'::json)::text`;
+  const limited = options.countLimit !== undefined ? ` LIMIT ${params.add(options.countLimit)}` : '';
+  const total = options.count
+    ? `(SELECT count(*) FROM (${countSql(level, options.from)}${limited}) AS _c)`
+    : 'NULL';
+  let body: string;
+  if (options.csv) body = CSV_BODY;
+  else if (options.singular) body = `COALESCE((json_agg(_t) -> 0)::text, 'null')`;
+  else body = `COALESCE(json_agg(_t), '[]'::json)::text`;
   const ctes = [...(options.ctes ?? []), `pgrst_source AS (${source})`].join(', ');
   return (
     `WITH ${ctes} SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body` +

@@ -19,7 +19,10 @@ export function returningColumns(cache: SchemaCache, table: TableInfo, items: re
     }
   }
   for (const c of cols) {
-    if (!table.columns.has(c)) throw new ApiError(400, '42703', `column ${table.name}.${c} does not exist`);
+    if (table.columns.has(c)) continue;
+    // A computed field takes the whole row, cast to the table's type: return every column, in order.
+    if (cache.computedFields.get(table)?.has(c)) return '"t0".*';
+    throw new ApiError(400, '42703', `column ${table.name}.${c} does not exist`);
   }
   return cols.size > 0 ? [...cols].map((c) => `"t0".${ident(c)}`).join(', ') : '1 AS pgrst_one';
 }
