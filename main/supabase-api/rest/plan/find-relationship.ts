@@ -1,4 +1,5 @@
 import { ApiError } from '../api-error.js';
+import { fuzzyMatches } from './fuzzy.js';
 import type { SchemaCache } from '../schema-cache/schema-cache.js';
 import type { Relationship, TableInfo } from '../schema-cache/schema-types.js';
 
@@ -114,13 +115,17 @@ export function findRelationship(
   );
   if (found.length === 1) return found[0]!;
   if (found.length === 0) {
+    // PostgREST's noRelBetweenHint: the closest related table's name, unless the target is one of them
+    // (then the embed hint is what is wrong).
+    const related = (cache.relationships.get(origin) ?? []).map((rel) => rel.foreignTable.name);
+    const suggestion = fuzzyMatches(related, target).find((m) => m.score < 1)?.value;
     throw new ApiError(
       400,
       'PGRST200',
       `Could not find a relationship between '${origin.name}' and '${target}' in the schema cache`,
       `Searched for a foreign key relationship between '${origin.name}' and '${target}'` +
         `${hint !== undefined ? ` using the hint '${hint}'` : ''} in the schema '${origin.schema}', but no matches were found.`,
-      null,
+      suggestion !== undefined ? `Perhaps you meant '${suggestion}' instead of '${target}'.` : null,
     );
   }
   throw new ApiError(

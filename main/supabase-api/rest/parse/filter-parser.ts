@@ -1,4 +1,4 @@
-import { parseError } from './api-error.js';
+import { parseError } from '../api-error.js';
 import { Cursor, parseField } from './field-parser.js';
 import { COMPARE_OPS, FTS_OPS, type Condition, type Field, type Operation } from './query-ast.js';
 

@@ -1,6 +1,5 @@
-import { ApiError } from './api-error.js';
 import { Cursor, parseField, parseName } from './field-parser.js';
-import type { SelectItem } from './query-ast.js';
+import { AGGREGATES, type SelectItem } from './query-ast.js';
 
 const CAST = /^[A-Za-z_][A-Za-z0-9_ ]*(\[\])?$/;
 
@@ -44,6 +43,14 @@ function parseItem(c: Cursor): SelectItem {
   }
   const fieldStart = c.pos;
   const relation = parseName(c);
+  if (relation === 'count' && c.eat('()')) {
+    const aggregateCast = parseCast(c);
+    return {
+      kind: 'count',
+      ...(alias !== undefined ? { alias } : {}),
+      ...(aggregateCast !== undefined ? { aggregateCast } : {}),
+    };
+  }
   if (c.peek() === '!' || c.peek() === '(') {
     const { hint, ...embed } = parseEmbed(c, relation);
     return {
@@ -53,27 +60,38 @@ function parseItem(c: Cursor): SelectItem {
       ...(hint !== undefined ? { hint } : {}),
     };
   }
-  if (relation === 'count' && c.eat('()')) {
-    throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
-  }
   c.pos = fieldStart;
   const field = parseField(c);
-  let cast: string | undefined;
-  if (c.eat('::')) {
-    const castStart = c.pos;
-    while (!c.done() && /[A-Za-z0-9_ [\]]/.test(c.peek())) c.pos++;
-    cast = c.text.slice(castStart, c.pos).trim();
-    if (!CAST.test(cast)) throw c.fail('expecting a type name');
-  }
+  const cast = parseCast(c);
+  let aggregate: (typeof AGGREGATES)[number] | undefined;
+  let aggregateCast: string | undefined;
   if (c.peek() === '.' && /[a-z]/.test(c.peek(1))) {
-    throw new ApiError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+    c.pos++;
+    const name = parseName(c);
+    aggregate = AGGREGATES.find((a) => a === name);
+    if (aggregate === undefined || !c.eat('()')) {
+      throw c.fail('expecting an aggregate function (count(), sum(), avg(), min(), max())');
+    }
+    aggregateCast = parseCast(c);
   }
   return {
     kind: 'column',
     field,
     ...(alias !== undefined ? { alias } : {}),
     ...(cast !== undefined ? { cast } : {}),
+    ...(aggregate !== undefined ? { aggregate } : {}),
+    ...(aggregateCast !== undefined ? { aggregateCast } : {}),
   };
+}
+
+/** An optional `::type` (a type name, possibly with `[]`). */
+function parseCast(c: Cursor): string | undefined {
+  if (!c.eat('::')) return undefined;
+  const castStart = c.pos;
+  while (!c.done() && /[A-Za-z0-9_ [\]]/.test(c.peek())) c.pos++;
+  const cast = c.text.slice(castStart, c.pos).trim();
+  if (!CAST.test(cast)) throw c.fail('expecting a type name');
+  return cast;
 }
 
 /** The part of an embed after its name: `!hint`, `!inner`/`!left` (at most two) and `(select)`. */

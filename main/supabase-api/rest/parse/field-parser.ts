@@ -1,4 +1,4 @@
-import { parseError } from './api-error.js';
+import { parseError } from '../api-error.js';
 import type { Field, JsonStep } from './query-ast.js';
 
 const IDENT = /[\p{L}\p{N}_ $]/u;

@@ -1,16 +1,40 @@
-import { ApiError } from './api-error.js';
-import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
-import type { FunctionInfo } from './schema-cache/schema-types.js';
+import { ApiError } from '../api-error.js';
+import { closest } from '../plan/fuzzy.js';
+import { qualifiedKey, type SchemaCache } from '../schema-cache/schema-cache.js';
+import type { FunctionInfo } from '../schema-cache/schema-types.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 
-function notFound(schema: string, name: string, keys: readonly string[]): ApiError {
+/** `(a, b)`: argument names sorted, as PostgREST compares overloads in its hint. */
+function paramList(names: readonly string[]): string {
+  return `(${[...names].sort().join(', ')})`;
+}
+
+function notFound(cache: SchemaCache, schema: string, name: string, keys: readonly string[]): ApiError {
   const sig = keys.length > 0 ? `(${keys.join(', ')})` : ' without parameters';
-  const withParams = keys.length > 0 ? ` with parameters ${keys.join(', ')}` : ' without parameters';
+  const params =
+    keys.length > 0
+      ? ` with parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')}`
+      : ' without parameters';
+  // PostgREST's noRpcHint: a function of a close name, or the closest argument list of the overloads.
+  const overloads = cache.functions.get(qualifiedKey(schema, name)) ?? [];
+  let perhaps: string | undefined;
+  if (overloads.length === 0) {
+    const names = [...cache.functions.values()]
+      .flat()
+      .filter((f) => f.schema === schema)
+      .map((f) => f.name);
+    perhaps = closest(names, name);
+  } else {
+    const lists = overloads.map((f) => paramList(f.args.map((a) => a.name)));
+    const best = closest(lists, paramList(keys));
+    perhaps = best !== undefined ? `${name}${best}` : undefined;
+  }
   return new ApiError(
     404,
     'PGRST202',
     `Could not find the function ${schema}.${name}${sig} in the schema cache`,
-    `Searched for the function ${schema}.${name}${withParams} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+    `Searched for the function ${schema}.${name}${params} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`,
+    perhaps !== undefined ? `Perhaps you meant to call the function ${schema}.${perhaps}` : null,
   );
 }
 
@@ -48,7 +72,7 @@ export function chooseFunction(
   }
   const whole = candidates.filter(takesWholeBody);
   if (whole.length === 1) return whole[0]!;
-  throw notFound(schema, name, keys);
+  throw notFound(cache, schema, name, keys);
 }
 
 /** The SQL of a call: an optional FROM item that expands the arguments, and the call expression. */

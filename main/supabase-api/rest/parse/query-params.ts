@@ -1,10 +1,20 @@
-import { ApiError, parseError } from './api-error.js';
+import { ApiError, parseError } from '../api-error.js';
 import { Cursor, parseField } from './field-parser.js';
 import { parseLogic, parseOperation } from './filter-parser.js';
 import type { LevelParams, OrderTerm, QueryParams } from './query-ast.js';
 import { parseSelect } from './select-parser.js';
 
-const LEVEL_KEYS = /^(?:(.+)\.)?(order|limit|offset|or|and|not\.or|not\.and)$/;
+/** Reserved keys that apply to one level of the embed tree, longest first (`not.or` before `or`). */
+const LEVEL_KEYS = ['not.or', 'not.and', 'order', 'limit', 'offset', 'or', 'and'] as const;
+
+/** Splits `a.b.not.or` into the embed path `a.b` and the level key `not.or`; null for a filter key. */
+function levelKey(key: string): { path: string; name: (typeof LEVEL_KEYS)[number] } | null {
+  for (const name of LEVEL_KEYS) {
+    if (key === name) return { path: '', name };
+    if (key.endsWith(`.${name}`)) return { path: key.slice(0, -name.length - 1), name };
+  }
+  return null;
+}
 
 /**
  * Parses a PostgREST query string. `isArgument` tells which plain keys are function arguments (GET /rpc);
@@ -36,8 +46,8 @@ export function parseQueryParams(
     else if (key === 'on_conflict') onConflict = parseNameList(value, 'on_conflict');
     else if (isArgument(key)) rpcArgs.set(key, [...(rpcArgs.get(key) ?? []), value]);
     else {
-      const levelKey = LEVEL_KEYS.exec(key);
-      if (levelKey) applyLevelKey(level(levelKey[1] ?? ''), levelKey[2]!, value);
+      const reserved = levelKey(key);
+      if (reserved) applyLevelKey(level(reserved.path), reserved.name, value);
       else addFilter(key, value, level);
     }
   }

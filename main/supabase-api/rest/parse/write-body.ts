@@ -1,5 +1,6 @@
-import { ApiError } from './api-error.js';
-import type { TableInfo } from './schema-cache/schema-types.js';
+import { ApiError } from '../api-error.js';
+import { checkJsonDepth } from './json-depth.js';
+import type { TableInfo } from '../schema-cache/schema-types.js';
 
 /** A parsed write body: the raw JSON array text (so big numbers keep their precision) and its columns. */
 export interface WriteBody {
@@ -9,6 +10,8 @@ export interface WriteBody {
   readonly objectJson: string;
   readonly rows: number;
   readonly columns: readonly string[];
+  /** The columns that at least one row has a key for (the others get DEFAULT with missing=default). */
+  readonly present: ReadonlySet<string>;
 }
 
 function invalid(detail: string | null = null): ApiError {
@@ -29,6 +32,7 @@ export function parseWriteBody(
   columns: readonly string[] | undefined,
   allowArray: boolean,
 ): WriteBody {
+  checkJsonDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -55,11 +59,14 @@ export function parseWriteBody(
       );
     }
   }
+  const present = new Set<string>();
+  for (const r of records) for (const k of Object.keys(r)) present.add(k);
   const trimmed = text.trim();
   return {
     arrayJson: Array.isArray(value) ? trimmed : `[${trimmed}]`,
     objectJson: Array.isArray(value) ? JSON.stringify(records[0] ?? {}) : trimmed,
     rows: records.length,
     columns: cols,
+    present,
   };
 }

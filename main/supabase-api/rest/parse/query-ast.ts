@@ -11,10 +11,23 @@ export interface Field {
   readonly path: readonly JsonStep[];
 }
 
+/** The aggregate functions `select=` may apply to a field (`amount.sum()`). */
+export const AGGREGATES = ['count', 'sum', 'avg', 'min', 'max'] as const;
+
 /** An item of `select=`. */
 export type SelectItem =
   | { readonly kind: 'star' }
-  | { readonly kind: 'column'; readonly field: Field; readonly alias?: string; readonly cast?: string }
+  | {
+      readonly kind: 'column';
+      readonly field: Field;
+      readonly alias?: string;
+      readonly cast?: string;
+      /** `field.sum()` and friends, with an optional cast of the result. */
+      readonly aggregate?: (typeof AGGREGATES)[number];
+      readonly aggregateCast?: string;
+    }
+  /** `count()`: the number of rows. */
+  | { readonly kind: 'count'; readonly alias?: string; readonly aggregateCast?: string }
   | {
       readonly kind: 'embed';
       readonly relation: string;
