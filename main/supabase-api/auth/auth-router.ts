@@ -4,6 +4,7 @@ import { header } from '../http/http-io.js';
 import { adminRoute } from './admin-routes.js';
 import { AuthError } from './auth-error.js';
 import type { AuthDeps, AuthRequest, AuthResponse } from './auth-types.js';
+import { checkBodyText, checkQuery } from './input-checks.js';
 import { otp, recover, signUp, token, verifyGet, verifyPost } from './sign-in-routes.js';
 import { getUser, logout, updateUser } from './user-routes.js';
 
@@ -57,8 +58,12 @@ const HEALTH = {
 
 function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
   if (text.trim() === '') return {};
-  if (contentType?.includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(text);
+    checkQuery(form);
+    return Object.fromEntries(form);
+  }
+  checkBodyText(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -91,8 +96,9 @@ async function route(deps: AuthDeps, r: AuthRequest): Promise<AuthResponse> {
     case 'POST token':
       return token(deps, r);
     case 'POST otp':
+      return otp(deps, r, 'otp');
     case 'POST magiclink':
-      return otp(deps, r);
+      return otp(deps, r, 'magiclink');
     case 'POST recover':
       return recover(deps, r);
     case 'POST verify':
@@ -122,13 +128,17 @@ export async function handleAuth(
 ): Promise<AuthResponse> {
   const versionHeader = { 'X-Supabase-Api-Version': API_VERSION };
   try {
+    const query = new URLSearchParams(search);
+    checkQuery(query);
     const request: AuthRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       path,
-      query: new URLSearchParams(search),
+      query,
       body: parseBody(body, header(req, 'content-type')),
       bearer: bearer(req),
       userAgent: header(req, 'user-agent') ?? null,
+      ip: req.socket.remoteAddress ?? 'unknown',
+      audience: header(req, 'x-jwt-aud') ?? null,
     };
     const response = await route(deps, request);
     return { ...response, headers: { ...versionHeader, ...response.headers } };
