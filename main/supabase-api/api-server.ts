@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 
 import type { AuthDeps } from './auth/auth-types.js';
+import { ExternalAccounts } from './auth/external/external-accounts.js';
 import { OTP_MAX_FAILURES, OtpAttempts } from './auth/otp-attempts.js';
 import { PasswordHasher } from './auth/password-hasher.js';
+import { FlowStates } from './auth/pkce.js';
 import { AuthLimiters } from './auth/rate-limits.js';
 import { redirectPolicy } from './auth/redirect-urls.js';
 import { SessionIssuer } from './auth/session-issuer.js';
@@ -120,8 +122,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const guiPatterns = options.guiUrl
     ? [options.guiUrl, `${options.guiUrl}/**`].flatMap((u) => [u, u.replace('//127.0.0.1:', '//localhost:')])
     : [];
+  const users = new UserStore(authPool);
   const auth: AuthDeps = {
-    users: new UserStore(authPool),
+    users,
     sessions: new SessionStore(authPool),
     hasher: new PasswordHasher(restPool),
     issuer: new SessionIssuer(jwt, `${url}/auth/v1`, authConfig.jwtExpiry),
@@ -132,6 +135,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     redirects: redirectPolicy(siteUrl, [...authConfig.additionalRedirectUrls, ...guiPatterns]),
     limits: new AuthLimiters(authConfig.rateLimit, authConfig.email.smtpEnabled),
     attempts: new OtpAttempts(OTP_MAX_FAILURES),
+    flows: new FlowStates(authPool),
+    accounts: new ExternalAccounts(authPool, users),
+    log,
   };
   apiServer.on(
     'request',

@@ -4,51 +4,62 @@ import { header } from '../http/http-io.js';
 import { adminRoute } from './admin-routes.js';
 import { AuthError } from './auth-error.js';
 import type { AuthDeps, AuthRequest, AuthResponse } from './auth-types.js';
+import { authorize, callback } from './external/external-routes.js';
 import { checkBodyText, checkQuery } from './input-checks.js';
 import { otp, recover, signUp, token, verifyGet, verifyPost } from './sign-in-routes.js';
 import { getUser, logout, updateUser } from './user-routes.js';
 
 const API_VERSION = '2024-01-01';
 
-const SETTINGS = {
-  external: Object.fromEntries(
-    [
-      'anonymous_users',
-      'apple',
-      'azure',
-      'bitbucket',
-      'discord',
-      'facebook',
-      'snapchat',
-      'figma',
-      'fly',
-      'github',
-      'gitlab',
-      'google',
-      'keycloak',
-      'kakao',
-      'linkedin',
-      'linkedin_oidc',
-      'notion',
-      'spotify',
-      'slack',
-      'slack_oidc',
-      'workos',
-      'twitch',
-      'twitter',
-      'email',
-      'phone',
-      'zoom',
-    ].map((p) => [p, p === 'email']),
-  ),
-  disable_signup: false,
-  mailer_autoconfirm: true,
-  phone_autoconfirm: false,
-  sms_provider: 'twilio',
-  saml_enabled: false,
-  saml_private_key_next_configured: false,
-  passkeys_enabled: false,
-};
+/** The providers GET /settings lists (GoTrue's `ProviderSettings`). */
+const SETTINGS_PROVIDERS = [
+  'anonymous_users',
+  'apple',
+  'azure',
+  'bitbucket',
+  'discord',
+  'facebook',
+  'snapchat',
+  'figma',
+  'fly',
+  'github',
+  'gitlab',
+  'google',
+  'keycloak',
+  'kakao',
+  'linkedin',
+  'linkedin_oidc',
+  'notion',
+  'spotify',
+  'slack',
+  'slack_oidc',
+  'workos',
+  'twitch',
+  'twitter',
+  'email',
+  'phone',
+  'zoom',
+];
+
+/** GET /settings: which providers are enabled in config.toml, and the sign-up switches. */
+function settings(deps: AuthDeps): Record<string, unknown> {
+  const external: Record<string, boolean> = {};
+  for (const p of SETTINGS_PROVIDERS) {
+    external[p] =
+      p === 'email' ? deps.config.email.enableSignup : (deps.config.external[p]?.enabled ?? false);
+  }
+  for (const [name, p] of Object.entries(deps.config.external)) external[name] = p.enabled;
+  return {
+    external,
+    disable_signup: !deps.config.enableSignup,
+    mailer_autoconfirm: true,
+    phone_autoconfirm: false,
+    sms_provider: 'twilio',
+    saml_enabled: false,
+    saml_private_key_next_configured: false,
+    passkeys_enabled: false,
+  };
+}
 
 const HEALTH = {
   version: 'v2.170.0',
@@ -90,7 +101,12 @@ async function route(deps: AuthDeps, r: AuthRequest): Promise<AuthResponse> {
     case 'GET health':
       return { status: 200, json: HEALTH };
     case 'GET settings':
-      return { status: 200, json: SETTINGS };
+      return { status: 200, json: settings(deps) };
+    case 'GET authorize':
+      return authorize(deps, r);
+    case 'GET callback':
+    case 'POST callback':
+      return callback(deps, r);
     case 'POST signup':
       return signUp(deps, r);
     case 'POST token':

@@ -1,8 +1,11 @@
 import type { AuthSection } from '../config/auth-section.js';
 import type { JwtCodec } from '../http/jwt.js';
 import type { MailStore } from '../mailbox/mail-store.js';
+import type { ExternalAccounts } from './external/external-accounts.js';
+import type { ProviderEndpoints } from './external/provider-catalog.js';
 import type { OtpAttempts } from './otp-attempts.js';
 import type { PasswordHasher } from './password-hasher.js';
+import type { FlowStates } from './pkce.js';
 import type { AuthLimiters } from './rate-limits.js';
 import type { RedirectPolicy } from './redirect-urls.js';
 import type { SessionIssuer } from './session-issuer.js';
@@ -25,6 +28,14 @@ export interface AuthDeps {
   readonly redirects: RedirectPolicy;
   readonly limits: AuthLimiters;
   readonly attempts: OtpAttempts;
+  /** PKCE flows under way (auth.flow_state). */
+  readonly flows: FlowStates;
+  /** Users behind external identities (sign-in with a provider). */
+  readonly accounts: ExternalAccounts;
+  /** Reaching the providers: overridable for tests; default the global fetch and the provider catalog. */
+  readonly fetch?: typeof fetch;
+  readonly providerEndpoints?: (config: AuthSection['external'][string]) => Promise<ProviderEndpoints>;
+  readonly log?: (text: string) => void;
 }
 
 /** An Auth request after routing. */

@@ -11,6 +11,7 @@ import {
   tokenHash,
   type LinkType,
 } from './one-time-codes.js';
+import { pkceGrant } from './pkce.js';
 import { AuthLimiters } from './rate-limits.js';
 import { allowedRedirect } from './redirect-urls.js';
 import type { UserRow } from './user-json.js';
@@ -111,10 +112,15 @@ async function refreshGrant(deps: AuthDeps, req: AuthRequest): Promise<AuthRespo
   return { status: 200, json: await deps.issuer.session(user, session) };
 }
 
-/** POST /token?grant_type=password|refresh_token, both under the `token_refresh` rate limit. */
+/** POST /token?grant_type=password|refresh_token|pkce, all under the `token_refresh` rate limit. */
 export async function token(deps: AuthDeps, req: AuthRequest): Promise<AuthResponse> {
   const grant = req.query.get('grant_type');
-  const handler = grant === 'password' ? passwordGrant : grant === 'refresh_token' ? refreshGrant : null;
+  const grants: Record<string, (deps: AuthDeps, req: AuthRequest) => Promise<AuthResponse>> = {
+    password: passwordGrant,
+    refresh_token: refreshGrant,
+    pkce: pkceGrant,
+  };
+  const handler = grant !== null && Object.hasOwn(grants, grant) ? grants[grant] : undefined;
   if (!handler) throw new AuthError(400, 'invalid_credentials', 'unsupported_grant_type');
   AuthLimiters.check(deps.limits.token, req.ip);
   return handler(deps, req);
