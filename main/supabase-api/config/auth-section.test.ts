@@ -1,7 +1,9 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 
+import { SUPABASE_DIR } from '../../stack/project-paths.js';
 import { CLI_DEFAULTS, parseDuration, readAuthSection } from './auth-section.js';
+import { readProjectConfig } from './project-config.js';
 
 describe('[auth] of config.toml', () => {
   it('takes the Supabase CLI defaults when the tables are missing', () => {
@@ -63,6 +65,13 @@ secret = "env(UNSET_SECRET)"
       emailOptional: false,
     });
     expect(a.external.github?.secret).toBe('');
+  });
+
+  it("the project's supabase/config.toml carries the CLI's limits and a disabled Google provider", () => {
+    const a = readAuthSection(readProjectConfig(SUPABASE_DIR), {});
+    expect(a.rateLimit).toEqual(CLI_DEFAULTS.rateLimit);
+    expect([a.email.otpExpiry, a.email.maxFrequency, a.email.otpLength]).toEqual([3600, 1, 6]);
+    expect(a.external.google).toMatchObject({ enabled: false, secret: '' });
   });
 
   it('parses Go durations', () => {
