@@ -77,6 +77,9 @@ describe('Auth rate limits, code expiry and attempt limits (config.toml [auth.ra
       code: 'over_request_rate_limit',
       message: 'Request rate limit reached',
     });
+    // The link route shares the limit, answered (as GoTrue's middleware) with JSON, not a redirect.
+    const link = await fetch(`${s.url}/auth/v1/verify?token=abc&type=magiclink`, { redirect: 'manual' });
+    expect([link.status, link.headers.get('location')]).toEqual([429, null]);
     // supabase-js sees GoTrue's error too.
     const viaClient = await env
       .client()

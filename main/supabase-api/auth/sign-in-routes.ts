@@ -221,10 +221,11 @@ export function errorRedirect(target: string, error: AuthError): AuthResponse {
 
 /** GET /verify?token=&type=&redirect_to=: 303 to the redirect with the session (or error) in the fragment. */
 export async function verifyGet(deps: AuthDeps, req: AuthRequest): Promise<AuthResponse> {
+  // As GoTrue's middleware: over the limit is a 429 answer, not a redirect.
+  AuthLimiters.check(deps.limits.verify, req.ip);
   const target = allowedRedirect(deps.redirects, req.query.get('redirect_to'));
   const type = req.query.get('type') ?? 'magiclink';
   try {
-    AuthLimiters.check(deps.limits.verify, req.ip);
     const user = await consumeCode(
       deps,
       req.query.get('token') ?? '',
