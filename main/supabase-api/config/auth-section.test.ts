@@ -80,5 +80,8 @@ secret = "env(UNSET_SECRET)"
     expect(parseDuration('500ms')).toBe(0.5);
     expect(parseDuration(60)).toBe(60);
     expect(() => parseDuration('soon')).toThrow(/not a duration/);
+    expect(() => readAuthSection({ auth: { email: { max_frequency: 'soon' } } }, {})).toThrow(
+      /^config.toml \[auth.email\] max_frequency: "soon" is not a duration/,
+    );
   });
 });

@@ -149,7 +149,19 @@ export function readAuthSection(
       emailOptional: bool(t, 'email_optional', false),
     };
   }
-  const maxFrequency = email.max_frequency;
+  const rawFrequency = email.max_frequency;
+  let maxFrequency: number;
+  try {
+    maxFrequency = parseDuration(
+      typeof rawFrequency === 'string' || typeof rawFrequency === 'number'
+        ? rawFrequency
+        : CLI_DEFAULTS.maxFrequency,
+    );
+  } catch (error: unknown) {
+    throw new Error(
+      `config.toml [auth.email] max_frequency: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
   return {
     siteUrl: resolveEnv(str(auth, 'site_url', CLI_DEFAULTS.siteUrl), env),
     additionalRedirectUrls: strings(auth, 'additional_redirect_urls').map((u) => resolveEnv(u, env)),
@@ -166,11 +178,7 @@ export function readAuthSection(
       enableConfirmations: bool(email, 'enable_confirmations', false),
       otpLength: num(email, 'otp_length', CLI_DEFAULTS.otpLength),
       otpExpiry: num(email, 'otp_expiry', CLI_DEFAULTS.otpExpiry),
-      maxFrequency: parseDuration(
-        typeof maxFrequency === 'string' || typeof maxFrequency === 'number'
-          ? maxFrequency
-          : CLI_DEFAULTS.maxFrequency,
-      ),
+      maxFrequency,
       smtpEnabled: bool(smtp, 'enabled', false),
     },
     rateLimit: {
