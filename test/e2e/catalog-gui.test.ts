@@ -151,7 +151,10 @@ describe('Catalog GUI (Chromium, a stack with one agent)', () => {
         draft_id: draft.data!.id,
         catalog_name: CHAIN.collection,
         spec_type: 'collection',
-        spec: { schema: { type: 'object' }, key: ['/id'] },
+        spec: {
+          schema: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+          key: ['/id'],
+        },
       },
       {
         draft_id: draft.data!.id,
