@@ -444,3 +444,18 @@ describe('names across the catalog', () => {
     expect(osaDistance('ab', 'ba')).toBe(1);
   });
 });
+
+describe('capabilities from roles', () => {
+  it('takes the best role whose prefix the name starts with, placeholders counting as none', async () => {
+    const { capabilityFromRoles } = await import('./catalog-checks.js');
+    const roles = [
+      { role_prefix: 'aliceCo/', capability: 'read' },
+      { role_prefix: 'aliceCo/mine/', capability: 'admin' },
+      { role_prefix: 'other/', capability: 'x_05' },
+    ];
+    expect(capabilityFromRoles(roles, 'aliceCo/mine/x')).toBe('admin');
+    expect(capabilityFromRoles(roles, 'aliceCo/x')).toBe('read');
+    expect(capabilityFromRoles(roles, 'other/x')).toBeNull();
+    expect(capabilityFromRoles(roles, 'aliceCoX/x')).toBeNull();
+  });
+});

@@ -75,6 +75,23 @@ function atLeast(have: Capability | null, want: Capability): boolean {
   return have !== null && CAPABILITY_ORDER.indexOf(have) >= CAPABILITY_ORDER.indexOf(want);
 }
 
+/**
+ * A user's capability on a name from their roles (`auth_roles()` / `internal.user_roles` rows): the best
+ * capability of the roles whose prefix the name starts with; placeholders below `read` count as none.
+ */
+export function capabilityFromRoles(
+  roles: readonly { readonly role_prefix: string; readonly capability: string }[],
+  name: string,
+): Capability | null {
+  let best: Capability | null = null;
+  for (const r of roles) {
+    if (!name.startsWith(r.role_prefix)) continue;
+    const c = CAPABILITY_ORDER.find((x) => x === r.capability);
+    if (c && !atLeast(best, c)) best = c;
+  }
+  return best;
+}
+
 /** Optimal string alignment distance (Flow suggests names within 4 edits, as `strsim::osa_distance`). */
 export function osaDistance(a: string, b: string): number {
   const A = [...a];
