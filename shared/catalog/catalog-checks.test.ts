@@ -141,6 +141,11 @@ describe('schemas compile', () => {
       },
     ]);
     expect(schemaProblems({ $ref: 'https://example.com/schema.json' })).toEqual([]);
+    // Relative to an absolute $id: another document Flow fetches; without one: a file that is not there.
+    expect(
+      schemaProblems({ $id: 'https://example.com/root.json', properties: { a: { $ref: 'other.json' } } }),
+    ).toEqual([]);
+    expect(schemaProblems({ properties: { a: { $ref: 'other.json' } } })).toHaveLength(1);
     expect(schemaProblems(['no'])).toHaveLength(1);
   });
 });

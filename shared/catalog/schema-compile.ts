@@ -111,9 +111,15 @@ export function schemaProblems(schema: unknown): SchemaProblem[] {
   const refs: [string, string][] = [];
   refsOf(schema, [], refs);
   const resolver = new Resolver(schema);
+  // Under an absolute `$id`, a relative reference names another document at that base, which Flow fetches.
+  const absoluteBase =
+    typeof schema === 'object' && typeof (schema as { $id?: unknown }).$id === 'string'
+      ? /^[a-z][a-z0-9+.-]*:/i.test((schema as { $id: string }).$id)
+      : false;
   for (const [pointer, ref] of refs) {
-    // Absolute URLs are other documents, which Flow fetches: only references within this document are checked.
-    if (/^[a-z][a-z0-9+.-]*:/i.test(ref) && resolver.resolve(ref) === undefined) continue;
+    // Other documents, which Flow fetches: only references within this document are checked.
+    const external = /^[a-z][a-z0-9+.-]*:/i.test(ref) || (absoluteBase && !ref.startsWith('#'));
+    if (external && resolver.resolve(ref) === undefined) continue;
     if (resolver.resolve(ref) === undefined) {
       problems.push({
         pointer,
