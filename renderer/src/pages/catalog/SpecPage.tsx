@@ -3,6 +3,8 @@ import { useEffect, useMemo } from 'react';
 import { navigate, routePath, useRouter } from '../../app/router.js';
 import { JournalPreview } from '../../components/data-plane/JournalPreview.js';
 import { ShardStatusBadge } from '../../components/data-plane/ShardStatusBadge.js';
+import { capabilityFromRoles } from '../../../../shared/catalog/catalog-checks.js';
+import { useAuthStore } from '../../stores/auth-store.js';
 import { DEFAULT_CATALOG_QUERY, useCatalogStore } from '../../stores/catalog-store.js';
 import { catalogListPath, parseSpecTab, type SpecTab, specPath } from './catalog-route.js';
 import { LoadingLine } from './LoadingLine.js';
@@ -25,6 +27,9 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
   const listQuery = useCatalogStore((s) => s.list.query);
   const loadSpec = useCatalogStore((s) => s.loadSpec);
   const editInDraft = useCatalogStore((s) => s.editInDraft);
+  const roles = useAuthStore((s) => s.roles);
+  // Publishing a change needs admin on the name: a read-only user is not offered a draft they cannot publish.
+  const capability = capabilityFromRoles(roles, name);
 
   useEffect(() => {
     void loadSpec(name);
@@ -57,7 +62,13 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
         {live && <TypeBadge type={live.spec_type} />}
         {live?.spec_type && <ShardStatusBadge catalogName={name} specType={live.spec_type} />}
         <span className="topbar-spacer" />
-        {live && (
+        {live && capability !== 'admin' && (
+          <span className="muted" data-testid="read-only-note">
+            Read-only: publishing changes to {name} needs the admin capability (you have{' '}
+            {capability ?? 'none'}).
+          </span>
+        )}
+        {live && capability === 'admin' && (
           <button
             onClick={() => void edit()}
             // While the spec reloads, the one shown may be stale: its draft would expect an old publication.

@@ -1,10 +1,13 @@
 import { useEffect, useMemo } from 'react';
 
+import { type DraftEntry, referencedNames } from '../../../../shared/catalog/catalog-checks.js';
+
 import { routePath, useRouter } from '../../app/router.js';
 import { groupDraftErrors } from '../../lib/spec-errors.js';
 import { useDraftsStore } from '../../stores/drafts-store.js';
 import { AddSpecForm } from './AddSpecForm.js';
 import { DraftHeader } from './DraftHeader.js';
+import { useEditorCatalog } from './editor-catalog.js';
 import { PublishPanel } from './PublishPanel.js';
 import { SpecList } from './SpecList.js';
 import { SpecPanel } from './SpecPanel.js';
@@ -33,6 +36,25 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
       ),
     [current, specs],
   );
+  // The draft as the catalog checks see it: saved specs, with the unsaved edits that are valid JSON.
+  const edits = useDraftsStore((s) => s.edits);
+  const draftEntries = useMemo<DraftEntry[]>(
+    () =>
+      specs.map((s) => {
+        let spec: unknown = s.spec;
+        const edit = edits[s.catalog_name];
+        if (edit !== undefined) {
+          try {
+            spec = JSON.parse(edit) as unknown;
+          } catch {
+            // Not JSON yet: the saved spec stands in.
+          }
+        }
+        return { name: s.catalog_name, type: s.spec === null ? null : s.spec_type, spec };
+      }),
+    [specs, edits],
+  );
+  const catalog = useEditorCatalog(referencedNames(draftEntries));
   const run = publication?.draftId === draftId ? publication : null;
   const asked = route.query.get('spec');
   const selected = specs.find((s) => s.catalog_name === asked) ?? specs[0] ?? null;
@@ -121,7 +143,14 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
             selected={selected?.catalog_name ?? null}
             onSelect={select}
           />
-          <AddSpecForm onAdded={select} />
+          <AddSpecForm
+            onAdded={select}
+            collections={[
+              ...draftEntries.filter((d) => d.type === 'collection').map((d) => d.name),
+              ...catalog.collections,
+            ]}
+            adminPrefixes={catalog.adminPrefixes}
+          />
         </aside>
         <div className="draft-main">
           {selected ? (
@@ -129,6 +158,8 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
               key={selected.catalog_name}
               spec={selected}
               errors={grouped.bySpec.get(selected.catalog_name) ?? []}
+              draft={draftEntries}
+              catalog={catalog}
             />
           ) : (
             <div className="empty-state">
