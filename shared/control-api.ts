@@ -94,8 +94,21 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
 export const EVENTS_PATH = '/v1/events';
 
-/** The one unauthenticated route: trades a one-time code (from a UI link) for the session token. */
+/**
+ * The GUI's browser session (headless mode): `POST` trades a UI link's one-time code (`{ code }`) for an
+ * HttpOnly, SameSite=Strict cookie shared by every tab of the origin; `GET` says whether the request's cookie is
+ * signed in; `DELETE` ends the session. All three answer `SessionInfo`.
+ */
 export const SESSION_PATH = '/v1/session';
+
+/** The header (and value) every cookie-authenticated request must carry; pages of other origins cannot send it. */
+export const SESSION_HEADER = 'x-requested-by';
+export const SESSION_HEADER_VALUE = 'flow-desktop';
+
+/** The answer of the session route. */
+export interface SessionInfo {
+  readonly signedIn: boolean;
+}
 
 /** What a database reset or purge did. */
 export interface ResetResult {

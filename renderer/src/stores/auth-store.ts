@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
 import type { MailMessage } from '../../../shared/mailbox.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
+import { takeAuthRedirect } from '../api/auth-redirect.js';
 import type { ControlApi } from '../api/control-client.js';
 
 /** The seeded accounts of supabase/seed.sql, for one-click sign-in on the local stack. */
@@ -57,11 +58,6 @@ export interface AuthStore {
   refreshSession: () => Promise<void>;
   signOut: () => Promise<void>;
   loadRoles: () => Promise<void>;
-}
-
-/** True when this page was opened by an Auth redirect (`#access_token=…` or `#error_description=…`). */
-function isAuthRedirect(): boolean {
-  return typeof window !== 'undefined' && /[#&](access_token|error_description)=/.test(window.location.hash);
 }
 
 /** The newest message to `email`, sent at or after `since` (ms), with a sign-in link; null if none yet. */
@@ -129,15 +125,21 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         }
       });
       unsubscribe = () => data.subscription.unsubscribe();
-      if (isAuthRedirect()) {
-        // A magic link brought us here: supabase-js takes the session from the URL fragment (and clears it);
-        // the router saw no route in it. Land on the Account page, signed in, or with the link's error.
-        void client.auth.initialize().then(({ error }) => {
+      const redirect = takeAuthRedirect();
+      if (redirect) {
+        // A magic link brought us here (main.tsx took its session out of the URL and went to the Account page).
+        void (async () => {
+          if (redirect.error || !redirect.accessToken || !redirect.refreshToken) {
+            set({ error: `The sign-in link did not work: ${redirect.error ?? 'it carried no session'}.` });
+            return;
+          }
+          const { error } = await client.auth.setSession({
+            access_token: redirect.accessToken,
+            refresh_token: redirect.refreshToken,
+          });
           if (error) set({ error: `The sign-in link did not work: ${error.message}` });
           else set({ notice: 'Signed in with the link from the mailbox.', magicLink: null });
-          // Replaces the entry (no tokens in the history); the router follows the hashchange.
-          window.location.replace('#/account');
-        });
+        })();
       }
     },
 
