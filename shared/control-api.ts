@@ -33,13 +33,19 @@ export interface ControlRoutes {
   'POST /v1/purge': { readonly request: Record<string, never>; readonly response: ResetResult };
   'GET /v1/preflight': {
     readonly request: Record<string, never>;
-    readonly response: { readonly checks: readonly PreflightCheck[] };
+    readonly response: PreflightReport;
+  };
+  /** Runs the pre-flight checks again now (ports of running services count as this stack's own). */
+  'POST /v1/preflight': {
+    readonly request: Record<string, never>;
+    readonly response: PreflightReport;
   };
   'GET /v1/settings': { readonly request: Record<string, never>; readonly response: SettingsInfo };
   'PUT /v1/settings': { readonly request: Settings; readonly response: SettingsInfo };
   'POST /v1/diagnostics': {
-    readonly request: Record<string, never>;
-    readonly response: { readonly path: string; readonly bytes: number };
+    /** `inline`: also send the zip back (base64), for a browser to download. */
+    readonly request: { readonly inline?: boolean };
+    readonly response: { readonly path: string; readonly bytes: number; readonly base64?: string };
   };
   'GET /v1/mailbox': {
     readonly request: Record<string, never>;
@@ -79,6 +85,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'POST /v1/reset',
   'POST /v1/purge',
   'GET /v1/preflight',
+  'POST /v1/preflight',
   'GET /v1/settings',
   'PUT /v1/settings',
   'POST /v1/diagnostics',
@@ -108,6 +115,12 @@ export const SESSION_HEADER_VALUE = 'flow-desktop';
 /** The answer of the session route. */
 export interface SessionInfo {
   readonly signedIn: boolean;
+}
+
+/** The pre-flight checks and when they ran (ISO; null before the first run). */
+export interface PreflightReport {
+  readonly checks: readonly PreflightCheck[];
+  readonly ranAt: string | null;
 }
 
 /** What a database reset or purge did. */

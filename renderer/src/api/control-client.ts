@@ -11,6 +11,7 @@ export class ControlApiError extends Error {
     readonly code: string,
   ) {
     super(message);
+    this.name = 'ControlApiError';
   }
 }
 

@@ -3,6 +3,10 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ControlApi } from '../api/control-client.js';
 import { establishSession, rememberReturnTo, SignInRequired, takeReturnTo } from '../api/session.js';
 import { configureSupabase } from '../api/supabase.js';
+import { ErrorBoundary } from '../components/feedback/ErrorBoundary.js';
+import { ErrorNotice } from '../components/feedback/ErrorNotice.js';
+import { ServiceDownBanner } from '../components/feedback/ServiceDownBanner.js';
+import { Toasts } from '../components/feedback/Toasts.js';
 import { StartupProgress } from '../components/StartupProgress.js';
 import { NavBar } from '../components/shell/NavBar.js';
 import { RequireSignIn } from '../components/shell/RequireSignIn.js';
@@ -12,6 +16,7 @@ import { UserBadge } from '../components/shell/UserBadge.js';
 import { useNow } from '../lib/use-now.js';
 import { useAuthStore } from '../stores/auth-store.js';
 import { startEventFeed } from '../stores/event-feed.js';
+import { reportUnhandledRejections } from '../stores/toast-store.js';
 import { useStackStore } from '../stores/stack-store.js';
 import { HOME_PATH, navigate, useRouter } from './router.js';
 import { findRoute } from './routes.js';
@@ -69,6 +74,8 @@ export function App(): React.JSX.Element {
       );
   }, []);
 
+  useEffect(() => reportUnhandledRejections(), []);
+
   useEffect(() => {
     connect();
     // A link pasted into the address bar of an open tab changes only the fragment: no reload, so trade it here.
@@ -121,19 +128,28 @@ export function App(): React.JSX.Element {
       </header>
       <NavBar current={current} />
       {error && (
-        <p className="banner" role="alert" data-testid="error">
-          {error}
-        </p>
+        <div className="page-notices">
+          <ErrorNotice
+            error={error}
+            controlPlane={false}
+            testId="error"
+            onDismiss={() => useStackStore.setState({ error: null })}
+          />
+        </div>
       )}
       <main>
-        {current.signedIn ? (
-          <RequireSignIn>
+        {current.group === 'Control plane' && <ServiceDownBanner />}
+        <ErrorBoundary key={current.segment} view={current.label}>
+          {current.signedIn ? (
+            <RequireSignIn>
+              <Page />
+            </RequireSignIn>
+          ) : (
             <Page />
-          </RequireSignIn>
-        ) : (
-          <Page />
-        )}
+          )}
+        </ErrorBoundary>
       </main>
+      <Toasts />
     </div>
   );
 }

@@ -5,6 +5,7 @@ import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
 import type { MailMessage } from '../../../shared/mailbox.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { takeAuthRedirect } from '../api/auth-redirect.js';
+import { useToastStore } from './toast-store.js';
 import type { ControlApi } from '../api/control-client.js';
 
 /** The seeded accounts of supabase/seed.sql, for one-click sign-in on the local stack. */
@@ -57,6 +58,13 @@ export interface AuthStore {
   verifyCode: (email: string, code: string) => Promise<void>;
   refreshSession: () => Promise<void>;
   signOut: () => Promise<void>;
+  /** Why the GUI signed the user out by itself (a reset took their session), for the sign-in prompts. */
+  signedOutReason: string | null;
+  /**
+   * After a database reset or purge: refreshes the session, and if its refresh token or user is gone, signs out
+   * here with a message instead of staying "signed in" with a dead session.
+   */
+  checkSessionAfterReset: () => Promise<void>;
   loadRoles: () => Promise<void>;
 }
 
@@ -108,6 +116,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
     notice: null,
     magicLink: null,
     refreshedAt: null,
+    signedOutReason: null,
 
     attach: (client) => {
       if (get().client === client) return;
@@ -117,6 +126,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         // Supabase-js calls this inside its auth lock: defer the queries that need a session.
         const changedUser = session?.user.id !== get().user?.id;
         set({ session, user: session?.user ?? null, ready: true });
+        if (session) set({ signedOutReason: null });
         if (event === 'SIGNED_OUT') set({ roles: [] });
         else if (changedUser) {
           // The previous user's roles must not show beside the new user.
@@ -209,6 +219,31 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         if (error) throw error;
         set({ roles: [], refreshedAt: null });
       }),
+
+    checkSessionAfterReset: async () => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const client = get().client;
+        const email = get().user?.email;
+        if (!client || !get().session) return;
+        const { error } = await client.auth.refreshSession();
+        if (!error) return;
+        const status = (error as { status?: number }).status ?? 0;
+        if (status >= 400 && status < 500) {
+          await client.auth.signOut({ scope: 'local' });
+          set({
+            session: null,
+            user: null,
+            roles: [],
+            refreshedAt: null,
+            signedOutReason: `You were signed out: the database was reset, and ${email ?? 'your account'}'s session went with it (${error.message}). Sign in again.`,
+          });
+          useToastStore.getState().show('bad', get().signedOutReason ?? 'You were signed out.');
+          return;
+        }
+        // The API is still coming back from the reset: ask again shortly.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    },
 
     loadRoles: async () => {
       const client = get().client;

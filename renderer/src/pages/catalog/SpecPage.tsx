@@ -5,6 +5,7 @@ import { JournalPreview } from '../../components/data-plane/JournalPreview.js';
 import { ShardStatusBadge } from '../../components/data-plane/ShardStatusBadge.js';
 import { DEFAULT_CATALOG_QUERY, useCatalogStore } from '../../stores/catalog-store.js';
 import { catalogListPath, parseSpecTab, type SpecTab, specPath } from './catalog-route.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { LoadingLine } from './LoadingLine.js';
 import { SpecFlowGraph } from './SpecFlowGraph.js';
 import { SpecHistory } from './SpecHistory.js';
@@ -75,14 +76,17 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
         </button>
       </header>
       {editing.error && (
-        <p className="banner" role="alert" data-testid="edit-error">
-          Could not copy the spec into a draft: {editing.error}
-        </p>
+        <ErrorNotice
+          error={`The spec could not be copied into a draft. ${editing.error}`}
+          testId="edit-error"
+        />
       )}
       {spec.error && (
-        <p className="banner" role="alert" data-testid="spec-error">
-          Could not load {name}: {spec.error}
-        </p>
+        <ErrorNotice
+          error={`${name} could not be loaded. ${spec.error}`}
+          testId="spec-error"
+          onRetry={() => void loadSpec(name)}
+        />
       )}
       {spec.loading && !live && <LoadingLine what={`Loading ${name}`} startedAt={spec.startedAt} />}
       {spec.notFound && spec.name === name && (
@@ -114,9 +118,11 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
             )}
             {tab === 'history' &&
               (history.error ? (
-                <p className="banner" role="alert" data-testid="history-error">
-                  Could not load the history: {history.error}
-                </p>
+                <ErrorNotice
+                  error={`The history could not be loaded. ${history.error}`}
+                  testId="history-error"
+                  onRetry={() => void loadSpec(name)}
+                />
               ) : history.loading ? (
                 <LoadingLine what="Loading the history" startedAt={history.startedAt} />
               ) : (
@@ -131,9 +137,11 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
               ))}
             {tab === 'flow' &&
               (graph.error ? (
-                <p className="banner" role="alert" data-testid="graph-error">
-                  Could not load the data flows: {graph.error}
-                </p>
+                <ErrorNotice
+                  error={`The data flows could not be loaded. ${graph.error}`}
+                  testId="graph-error"
+                  onRetry={() => void loadSpec(name)}
+                />
               ) : graph.loading || !graph.data ? (
                 <LoadingLine what="Loading the data flows" startedAt={graph.startedAt} />
               ) : (
