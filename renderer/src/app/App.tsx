@@ -8,10 +8,9 @@ import { ErrorNotice } from '../components/feedback/ErrorNotice.js';
 import { ServiceDownBanner } from '../components/feedback/ServiceDownBanner.js';
 import { Toasts } from '../components/feedback/Toasts.js';
 import { StartupProgress } from '../components/StartupProgress.js';
-import { NavBar } from '../components/shell/NavBar.js';
 import { RequireSignIn } from '../components/shell/RequireSignIn.js';
 import { SignInGate } from '../components/shell/SignInGate.js';
-import { ThemeToggle } from '../components/shell/ThemeToggle.js';
+import { Sidebar } from '../components/shell/Sidebar.js';
 import { UserBadge } from '../components/shell/UserBadge.js';
 import { useNow } from '../lib/use-now.js';
 import { useAuthStore } from '../stores/auth-store.js';
@@ -33,7 +32,6 @@ export function App(): React.JSX.Element {
   const stopFeed = useRef<(() => void) | null>(null);
   const now = useNow(500);
   const status = useStackStore((s) => s.status);
-  const connected = useStackStore((s) => s.connected);
   const error = useStackStore((s) => s.error);
   const route = useRouter((s) => s.route);
   const current = findRoute(route.segments[0]);
@@ -116,39 +114,38 @@ export function App(): React.JSX.Element {
   const { Page } = current;
   return (
     <div className="app">
-      <header className="topbar">
-        <h1>Flow Desktop</h1>
-        <span className={`pill state-${status?.state ?? 'unknown'}`} data-testid="stack-state">
-          {connected ? (status?.state ?? '…') : 'disconnected'}
-        </span>
-        <StartupProgress now={now} />
-        <span className="topbar-spacer" />
-        <UserBadge />
-        <ThemeToggle />
-      </header>
-      <NavBar current={current} />
-      {error && (
-        <div className="page-notices">
-          <ErrorNotice
-            error={error}
-            controlPlane={false}
-            testId="error"
-            onDismiss={() => useStackStore.setState({ error: null })}
-          />
-        </div>
-      )}
-      <main>
-        {current.group === 'Control plane' && <ServiceDownBanner />}
-        <ErrorBoundary key={current.segment} view={current.label}>
-          {current.signedIn ? (
-            <RequireSignIn>
+      <Sidebar current={current} />
+      <div className="workspace">
+        <header className="topbar">
+          <h1 className="view-title">
+            <current.icon size={18} strokeWidth={1.75} aria-hidden="true" /> {current.label}
+          </h1>
+          <StartupProgress now={now} />
+          <UserBadge />
+        </header>
+        {error && (
+          <div className="page-notices">
+            <ErrorNotice
+              error={error}
+              controlPlane={false}
+              testId="error"
+              onDismiss={() => useStackStore.setState({ error: null })}
+            />
+          </div>
+        )}
+        <main>
+          {current.group === 'Control plane' && <ServiceDownBanner />}
+          <ErrorBoundary key={current.segment} view={current.label}>
+            {current.signedIn ? (
+              <RequireSignIn>
+                <Page />
+              </RequireSignIn>
+            ) : (
               <Page />
-            </RequireSignIn>
-          ) : (
-            <Page />
-          )}
-        </ErrorBoundary>
-      </main>
+            )}
+          </ErrorBoundary>
+        </main>
+      </div>
       <Toasts />
     </div>
   );

@@ -54,7 +54,9 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
         <a href={`#${catalogListPath(listQuery ?? DEFAULT_CATALOG_QUERY)}`}>← Catalog</a>
       </nav>
       <header className="catalog-spec-header">
-        <h2 data-testid="spec-name">{name}</h2>
+        <h2 data-testid="spec-name" title={name}>
+          {name}
+        </h2>
         {live && <TypeBadge type={live.spec_type} />}
         {live?.spec_type && <ShardStatusBadge catalogName={name} specType={live.spec_type} />}
         <span className="topbar-spacer" />
