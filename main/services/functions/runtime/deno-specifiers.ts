@@ -1,4 +1,16 @@
+import path from 'node:path';
+
 import type { Plugin } from 'esbuild';
+
+import { PROJECT_ROOT } from '../../../stack/project-paths.js';
+
+/**
+ * Modules the runtime provides to functions, wherever the app is installed (functions do not reach into its
+ * folders by relative paths): `flow-desktop:sops` seals connector configs as sops documents.
+ */
+export const BUILTIN_MODULES: Readonly<Record<string, string>> = {
+  'flow-desktop:sops': path.join(PROJECT_ROOT, 'shared', 'sops', 'seal-config.ts'),
+};
 
 /** `npm:name@version/sub/path` (or an esm.sh URL) → the bare specifier `name/sub/path`, or null. */
 export function bareSpecifierOf(specifier: string): string | null {
@@ -35,12 +47,25 @@ export function serve(handler, options) {
 /**
  * Resolves the specifiers Deno understands and a bundler does not: `npm:` (and esm.sh URLs) from Flow Desktop's
  * own node_modules, whatever the version asked for; std's `http/server.ts` as a shim over Deno.serve; `.d.ts`
- * imports as nothing. Any other remote import is an error that says so: nothing is fetched.
+ * imports as nothing; `flow-desktop:` modules to the app's own. Any other remote import is an error that says
+ * so: nothing is fetched.
  */
 export function denoSpecifiers(): Plugin {
   return {
     name: 'deno-specifiers',
     setup(build) {
+      build.onResolve({ filter: /^flow-desktop:/ }, (args) => {
+        const file = BUILTIN_MODULES[args.path];
+        return file
+          ? { path: file }
+          : {
+              errors: [
+                {
+                  text: `cannot import ${args.path}: the runtime provides ${Object.keys(BUILTIN_MODULES).join(', ')}`,
+                },
+              ],
+            };
+      });
       build.onResolve({ filter: /^(npm:|https?:\/\/|jsr:)/ }, async (args) => {
         if (STD_HTTP_SERVER.test(args.path)) return { path: 'std/http/server.ts', namespace: 'deno-shim' };
         if (TYPES_ONLY.test(args.path)) return { path: args.path, namespace: 'deno-empty' };
