@@ -11,6 +11,8 @@ export default defineConfig({
       'supabase/tests/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // Tests run the CLI, the API and the agents from out/: rebuild whatever is older than its sources first.
+    globalSetup: ['test/support/build-before-tests.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
