@@ -38,6 +38,8 @@ export async function buildNodeBundles(root: string, outDir: string): Promise<No
     target: 'node20',
     packages: 'external',
     sourcemap: 'linked',
+    // Stack traces need line mappings, not a second copy of every source.
+    sourcesContent: false,
     metafile: true,
     write: false,
     logLevel: 'warning',
