@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 
 import type { StackStatus } from '../../../shared/stack-status.js';
 import { connectToSupervisor } from '../../control/control-client.js';
-import { LocalStack } from '../../stack/local-stack.js';
 import { CliError } from '../cli-error.js';
 import { print, printJson } from '../output.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
@@ -29,6 +28,8 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
         `there is no stack in ${config.layout.root} yet; start one with \`flow-desktop up\``,
       );
     }
+    // Loaded only here: the stack's modules (pg, the supervisor) cost a running stack's status a third of its time.
+    const { LocalStack } = await import('../../stack/local-stack.js');
     status = (await LocalStack.create(config)).status(null);
   }
   // A fresh one-time link each time: a printed link works once.

@@ -9,7 +9,7 @@ import { CliError } from '../cli-error.js';
 import { print, printJson, sleep } from '../output.js';
 import { configFromFlags, flagsToArgs, type StackFlags } from '../stack-options.js';
 import { statusJson, statusPretty } from '../status-format.js';
-import { runSupervisor } from './run-supervisor.js';
+import type { SuperviseMode } from './run-supervisor.js';
 
 /** Flags of `up`. */
 export interface UpFlags extends StackFlags {
@@ -32,6 +32,11 @@ export async function upCommand(flags: UpFlags): Promise<void> {
   }
   if (flags.detach) await upDetached(config, flags);
   else await runSupervisor(config, { foreground: true, json: Boolean(flags.json), gui: Boolean(flags.gui) });
+}
+
+/** The supervisor runs in this process: loaded only then, so `up --detach` itself stays light. */
+async function runSupervisor(config: StackConfig, mode: SuperviseMode): Promise<void> {
+  await (await import('./run-supervisor.js')).runSupervisor(config, mode);
 }
 
 /** `flow-desktop serve`: the stack plus the GUI on the UI port, for any browser (headless mode). */
