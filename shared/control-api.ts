@@ -37,13 +37,19 @@ export interface ControlRoutes {
   'POST /v1/purge': { readonly request: OperationOptions; readonly response: ResetResult };
   'GET /v1/preflight': {
     readonly request: Record<string, never>;
-    readonly response: { readonly checks: readonly PreflightCheck[] };
+    readonly response: PreflightReport;
+  };
+  /** Runs the pre-flight checks again now (ports of running services count as this stack's own). */
+  'POST /v1/preflight': {
+    readonly request: Record<string, never>;
+    readonly response: PreflightReport;
   };
   'GET /v1/settings': { readonly request: Record<string, never>; readonly response: SettingsInfo };
   'PUT /v1/settings': { readonly request: Settings; readonly response: SettingsInfo };
   'POST /v1/diagnostics': {
-    readonly request: Record<string, never>;
-    readonly response: { readonly path: string; readonly bytes: number };
+    /** `inline`: also send the zip back (base64), for a browser to download. */
+    readonly request: { readonly inline?: boolean };
+    readonly response: { readonly path: string; readonly bytes: number; readonly base64?: string };
   };
   'GET /v1/mailbox': {
     readonly request: Record<string, never>;
@@ -83,6 +89,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'POST /v1/reset',
   'POST /v1/purge',
   'GET /v1/preflight',
+  'POST /v1/preflight',
   'GET /v1/settings',
   'PUT /v1/settings',
   'POST /v1/diagnostics',
@@ -98,7 +105,11 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
 export const EVENTS_PATH = '/v1/events';
 
-/** The one unauthenticated route: trades a one-time code (from a UI link) for the session token. */
+/**
+ * The GUI's browser session (headless mode): `POST` trades a UI link's one-time code (`{ code }`) for an
+ * HttpOnly, SameSite=Strict cookie shared by every tab of the origin; `GET` says whether the request's cookie is
+ * signed in; `DELETE` ends the session. All three answer `SessionInfo`.
+ */
 export const SESSION_PATH = '/v1/session';
 
 /**
@@ -149,6 +160,21 @@ export interface OperationBusyError {
     readonly running: StackOperationInfo | null;
     readonly queued: readonly StackOperationInfo[];
   };
+}
+
+/** The header (and value) every cookie-authenticated request must carry; pages of other origins cannot send it. */
+export const SESSION_HEADER = 'x-requested-by';
+export const SESSION_HEADER_VALUE = 'flow-desktop';
+
+/** The answer of the session route. */
+export interface SessionInfo {
+  readonly signedIn: boolean;
+}
+
+/** The pre-flight checks and when they ran (ISO; null before the first run). */
+export interface PreflightReport {
+  readonly checks: readonly PreflightCheck[];
+  readonly ranAt: string | null;
 }
 
 /** What a database reset or purge did. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { PreflightCheck } from '../../shared/preflight.js';
 import { canTraverse } from '../services/postgres/postgres-binaries.js';
+import { checkDocker } from './docker-check.js';
 import type { PostgresUser } from '../services/postgres/postgres-user.js';
 import { findPortHolder } from './port-holder.js';
 
@@ -16,7 +17,7 @@ export interface PortNeed {
 
 const MIN_FREE_BYTES = 300 * 1024 * 1024;
 
-/** Runs every check before a start: ports free, data directory usable, enough disk space. */
+/** Runs every check before a start: ports free, data directory usable, enough disk space, Docker (a warning). */
 export async function runPreflight(
   dataDir: string,
   ports: readonly PortNeed[],
@@ -27,6 +28,7 @@ export async function runPreflight(
   checks.push(checkDisk(dataDir));
   checks.push(...checkDistinctPorts(ports));
   for (const need of ports) checks.push(await checkPort(need));
+  checks.push(await checkDocker());
   return checks;
 }
 

@@ -9,6 +9,7 @@ import { readProcessIdentity } from '../process/process-identity.js';
 import { ProcessRegistry } from '../process/process-registry.js';
 import { type DataPlanePlan, dataPlaneStatus } from '../services/data-plane/data-plane-plan.js';
 import { gatewayVerificationKey } from '../services/data-plane/gateway-registration.js';
+import { ageIdentitiesOf } from '../services/functions/age-key-file.js';
 import { databaseUrls, recreateDatabase } from '../services/migrate/database-migrator.js';
 import { findPostgresBinaries, reachableBinaries } from '../services/postgres/postgres-binaries.js';
 import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
@@ -33,6 +34,8 @@ export class LocalStack {
   readonly operations: OperationQueue;
   /** The pre-flight results of the last start, for the GUI. */
   lastPreflight: readonly PreflightCheck[] = [];
+  /** When the pre-flight checks last ran (ISO), or null. */
+  lastPreflightAt: string | null = null;
 
   private constructor(
     readonly config: StackConfig,
@@ -80,7 +83,35 @@ export class LocalStack {
     const ports = [...this.portNeeds(), ...extraPorts];
     const checks = await runPreflight(this.config.layout.root, ports, this.pgUser);
     this.lastPreflight = checks;
-    return checks.filter((c) => !c.ok);
+    this.lastPreflightAt = new Date().toISOString();
+    return checks.filter((c) => !c.ok && !c.warning);
+  }
+
+  /**
+   * Runs the pre-flight checks again while the stack runs: the ports of services running now are this stack's
+   * own, so only the others are tried.
+   */
+  async rerunPreflight(): Promise<readonly PreflightCheck[]> {
+    const running = new Set(
+      this.supervisor
+        .services()
+        .filter((s) => s.pid !== null)
+        .map((s) => s.name),
+    );
+    // An extra port of a service is named `<service> (<what>)`, e.g. `supabase-api (mailbox)`.
+    const ours = (need: PortNeed): boolean => running.has(need.service.replace(/ \(.*\)$/, ''));
+    const ports = this.portNeeds().filter((need) => !ours(need));
+    const checks = await runPreflight(this.config.layout.root, ports, this.pgUser);
+    const own = this.portNeeds()
+      .filter(ours)
+      .map((need) => ({
+        check: `port ${need.port} (${need.service})`,
+        ok: true,
+        message: `port ${need.port} is in use by ${need.service} of this stack`,
+      }));
+    this.lastPreflight = [...checks, ...own];
+    this.lastPreflightAt = new Date().toISOString();
+    return this.lastPreflight;
   }
 
   /** Starts every service (the initial start waits its turn); resolves when each has come to rest. */
@@ -221,6 +252,7 @@ export class LocalStack {
       s.serviceRoleKey,
       s.superuserPassword,
       gatewayVerificationKey(s.jwtSecret),
+      ...ageIdentitiesOf(this.config.layout.root),
     ];
   }
 

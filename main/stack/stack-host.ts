@@ -110,7 +110,11 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
       }),
     'POST /v1/reset': (req) => operation(() => stack.reset(true, operationOptions(req))),
     'POST /v1/purge': (req) => operation(() => stack.purge(operationOptions(req))),
-    'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight }),
+    'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight, ranAt: stack.lastPreflightAt }),
+    'POST /v1/preflight': async () => ({
+      checks: await stack.rerunPreflight(),
+      ranAt: stack.lastPreflightAt,
+    }),
     'GET /v1/settings': () => {
       try {
         return Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile)));
@@ -141,16 +145,18 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         );
       }
     },
-    'POST /v1/diagnostics': () =>
-      Promise.resolve(
-        writeDiagnostics({
-          layout: config.layout,
-          status: stack.status(process.pid),
-          preflight: stack.lastPreflight,
-          versions: { flowDesktop: version, postgres: sup.service('postgres').description },
-          secrets: [...stack.secretValues(), token],
-        }),
-      ),
+    'POST /v1/diagnostics': (req) => {
+      const written = writeDiagnostics({
+        layout: config.layout,
+        status: stack.status(process.pid),
+        preflight: stack.lastPreflight,
+        versions: { flowDesktop: version, postgres: sup.service('postgres').description },
+        secrets: [...stack.secretValues(), token],
+      });
+      return Promise.resolve(
+        req.inline ? { ...written, base64: readFileSync(written.path).toString('base64') } : written,
+      );
+    },
     'GET /v1/mailbox': async () => ({ messages: await mailbox<MailMessage[]>(config.ports.inbucket, 'GET') }),
     'POST /v1/mailbox/clear': () => mailbox<{ deleted: number }>(config.ports.inbucket, 'DELETE'),
     'POST /v1/ui-link': () => {

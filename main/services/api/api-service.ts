@@ -35,6 +35,8 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
             SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
             SUPABASE_API_DATA_DIR: layout.root,
             SUPABASE_API_SUPABASE_DIR: ctx.config.supabaseDir,
+            // Auth may redirect back to the GUI the stack serves (magic links, external sign-in).
+            SUPABASE_API_GUI_URL: `http://127.0.0.1:${ports.studio}`,
           }),
       },
       probe: {

@@ -3,10 +3,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAuth } from '../auth/auth-router.js';
 import type { AuthDeps } from '../auth/auth-types.js';
 import { ApiError } from '../rest/api-error.js';
+import { type FunctionsRoute, proxyToFunctions } from '../functions/functions-proxy.js';
 import { errorResult, handleRest } from '../rest/rest-router.js';
 import type { RestDeps, RestResult } from '../rest/rest-types.js';
 import { answerPreflight, applyCors } from './cors.js';
-import { BodyTooLargeError, readBody, send, sendJson } from './http-io.js';
+import { isMalformedUrl } from './guard.js';
+import {
+  BodyTooLargeError,
+  readBody,
+  readBodyBytes,
+  RequestAbortedError,
+  send,
+  sendJson,
+} from './http-io.js';
 import type { JwtCodec } from './jwt.js';
 import { identify } from './request-auth.js';
 
@@ -15,8 +24,12 @@ export interface ApiHandlerDeps {
   readonly rest: RestDeps;
   readonly auth: AuthDeps;
   readonly jwt: JwtCodec;
+  /** The Edge Functions runtime behind /functions/v1; null when the edge runtime is off. */
+  readonly functions?: FunctionsRoute | null;
   readonly log: (text: string) => void;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function sendRest(res: ServerResponse, result: RestResult): void {
   send(res, result.status, result.body, result.headers);
@@ -44,11 +57,11 @@ async function rest(
     sendRest(res, errorResult(error));
     return;
   }
-  const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
+  const body = req.method === 'GET' || req.method === 'HEAD' ? EMPTY : await readBodyBytes(req);
   sendRest(res, await handleRest(deps.rest, req, path, search, body, found.identity));
 }
 
-/** The request listener of the API port: CORS, then /rest/v1 and /auth/v1. */
+/** The request listener of the API port: CORS, then /rest/v1, /auth/v1 and /functions/v1. */
 export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
@@ -76,6 +89,8 @@ export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: Se
           );
           if (result.json === undefined) send(res, result.status, null, result.headers);
           else sendJson(res, result.status, result.json, result.headers);
+        } else if (pathname.startsWith('/functions/v1/') && deps.functions) {
+          await proxyToFunctions(deps.functions, req, res, raw.slice('/functions/v1'.length), deps.log);
         } else {
           sendJson(res, 404, { message: 'no Route matched with those values' });
         }
@@ -84,8 +99,16 @@ export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: Se
           res.destroy();
           return;
         }
+        if (error instanceof RequestAbortedError) {
+          res.destroy();
+          return;
+        }
         if (error instanceof BodyTooLargeError) {
           sendJson(res, 413, { code: 'PGRST413', details: null, hint: null, message: 'Payload too large' });
+          return;
+        }
+        if (isMalformedUrl(error)) {
+          sendJson(res, 400, { code: 'PGRST100', details: null, hint: null, message: 'Malformed URL' });
           return;
         }
         deps.log(
