@@ -18,6 +18,7 @@ create function public.message_length(messages) returns int language sql stable 
 create function public.numbers(n int) returns setof int language sql stable as $$ select generate_series(1, n) $$;
 create function public.add_one(n int) returns int language sql immutable as $$ select n + 1 $$;
 grant execute on all functions in schema public, personal to anon, authenticated;
+insert into users (username) values ('ghost');
 analyze items;
 `;
 
@@ -203,6 +204,20 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     });
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await res.text()).toBe('\n');
+  });
+
+  it('strips null values with .stripNulls() (nulls=stripped)', async () => {
+    const stripped = await sb
+      .from('users')
+      .select('username, status, age')
+      .eq('username', 'ghost')
+      .stripNulls();
+    expect(stripped.error).toBeNull();
+    expect(stripped.data).toEqual([{ username: 'ghost' }]);
+    const one = await fetch(`${rest()}/users?select=username,status&username=eq.ghost`, {
+      headers: { apikey: env.anonKey, Accept: 'application/vnd.pgrst.object+json;nulls=stripped' },
+    });
+    expect(await one.json()).toEqual({ username: 'ghost' });
   });
 
   it('explains plans only when enabled (406 otherwise)', async () => {

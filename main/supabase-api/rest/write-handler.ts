@@ -80,6 +80,8 @@ export async function writeTable(
           count: false,
           singular: req.singular,
           csv: req.media.kind === 'csv',
+          stripNulls:
+            (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
           ctes: [cte],
           ...(inserted ? { extra: inserted } : {}),
         },

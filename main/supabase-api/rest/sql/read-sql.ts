@@ -187,6 +187,8 @@ export interface StatementOptions {
   readonly singular: boolean;
   /** Make the body CSV (`text/csv`): a header of the keys, then one line per row. */
   readonly csv?: boolean;
+  /** Leave out keys whose value is null (`nulls=stripped`), as json_strip_nulls does. */
+  readonly stripNulls?: boolean;
   /** CTEs to put first (the mutation of a write). */
   readonly ctes?: readonly string[];
   /** An extra output column, e.g. the inserted-row count of an upsert. */
@@ -247,9 +249,10 @@ export function readStatement(node: ReadNode, options: StatementOptions, params:
     ? `(SELECT count(*) FROM (${countSql(level, options.from)}${limited}) AS _c)`
     : 'NULL';
   let body: string;
+  const strip = (json: string): string => (options.stripNulls ? `json_strip_nulls(${json})` : json);
   if (options.csv) body = CSV_BODY;
-  else if (options.singular) body = `COALESCE((json_agg(_t) -> 0)::text, 'null')`;
-  else body = `COALESCE(json_agg(_t), '[]'::json)::text`;
+  else if (options.singular) body = `COALESCE((${strip('json_agg(_t) -> 0')})::text, 'null')`;
+  else body = `COALESCE(${strip('json_agg(_t)')}, '[]'::json)::text`;
   const ctes = [...(options.ctes ?? []), `pgrst_source AS (${source})`].join(', ');
   return (
     `WITH ${ctes} SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body` +
