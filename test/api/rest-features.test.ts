@@ -206,6 +206,30 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     expect(await res.text()).toBe('\n');
   });
 
+  it("orders by a to-one embed's field (related order), PGRST118 for a to-many one", async () => {
+    const byChannel = await sb
+      .from('messages')
+      .select('id, channels(slug)')
+      .order('channels(slug)', { ascending: false })
+      .order('id');
+    expect(byChannel.error).toBeNull();
+    expect((byChannel.data as { id: number }[]).map((r) => r.id)).toEqual([2, 1, 3, 4]);
+    const spread = await sb
+      .from('messages')
+      .select('id, ...channels(slug)')
+      .order('channels(slug)')
+      .order('id');
+    expect((spread.data as { id: number }[]).map((r) => r.id)).toEqual([4, 1, 3, 2]);
+    const toMany = await sb.from('channels').select('slug, messages(id)').order('messages(id)');
+    expect(toMany.status).toBe(400);
+    expect(toMany.error).toEqual({
+      code: 'PGRST118',
+      details: "'channels' and 'messages' do not form a many-to-one or one-to-one relationship",
+      hint: null,
+      message: "A related order on 'messages' is not possible",
+    });
+  });
+
   it('strips null values with .stripNulls() (nulls=stripped)', async () => {
     const stripped = await sb
       .from('users')
