@@ -2,11 +2,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { AuthDeps } from './auth/auth-types.js';
+import { ExternalAccounts } from './auth/external/external-accounts.js';
+import { OTP_MAX_FAILURES, OtpAttempts } from './auth/otp-attempts.js';
 import { PasswordHasher } from './auth/password-hasher.js';
+import { FlowStates } from './auth/pkce.js';
+import { AuthLimiters } from './auth/rate-limits.js';
+import { redirectPolicy } from './auth/redirect-urls.js';
 import { SessionIssuer } from './auth/session-issuer.js';
 import { SessionStore } from './auth/session-store.js';
 import { UserStore } from './auth/user-store.js';
 import { readApiSection } from './config/api-section.js';
+import { readAuthSection } from './config/auth-section.js';
 import type { ProjectConfigToml } from './config/project-config.js';
 import { CONNECT_TIMEOUT_MS, createPool } from './db/pool.js';
 import { apiHandler } from './http/api-handler.js';
@@ -29,7 +35,10 @@ export interface ApiServerOptions {
   readonly mailboxDir: string | null;
   /** The URL clients use (links in e-mails); defaults to http://127.0.0.1:<port>. */
   readonly externalUrl?: string;
+  /** Overrides config.toml's `[auth] site_url`. */
   readonly siteUrl?: string;
+  /** Where the stack serves its GUI (http://127.0.0.1:<ui port>): Auth may redirect there too. */
+  readonly guiUrl?: string;
   /** Exposed schemas; default: config.toml [api] schemas. */
   readonly schemas?: readonly string[];
   /** Most rows per response; default: config.toml [api] max_rows. */
@@ -37,6 +46,8 @@ export interface ApiServerOptions {
   readonly poolSize?: number;
   /** The project's supabase/config.toml, parsed; each part reads its own section (see config/). */
   readonly projectConfig?: ProjectConfigToml;
+  /** The Edge Functions runtime's socket that /functions/v1 is proxied to; none: no /functions/v1 route. */
+  readonly functionsSocket?: string | null;
   readonly log?: (text: string) => void;
 }
 
@@ -121,15 +132,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const apiServer = http.createServer();
   const port = await listen(apiServer, options.port);
   const url = options.externalUrl ?? `http://${HOST}:${port}`;
+  const authConfig = readAuthSection(options.projectConfig ?? {});
+  const siteUrl = options.siteUrl ?? authConfig.siteUrl;
+  const guiPatterns = options.guiUrl
+    ? [options.guiUrl, `${options.guiUrl}/**`].flatMap((u) => [u, u.replace('//127.0.0.1:', '//localhost:')])
+    : [];
+  const users = new UserStore(authPool);
   const auth: AuthDeps = {
-    users: new UserStore(authPool),
+    users,
     sessions: new SessionStore(authPool),
     hasher: new PasswordHasher(restPool),
-    issuer: new SessionIssuer(jwt, `${url}/auth/v1`),
+    issuer: new SessionIssuer(jwt, `${url}/auth/v1`, authConfig.jwtExpiry),
     jwt,
     mail,
     externalUrl: url,
-    siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+    config: { ...authConfig, siteUrl },
+    redirects: redirectPolicy(siteUrl, [...authConfig.additionalRedirectUrls, ...guiPatterns]),
+    limits: new AuthLimiters(authConfig.rateLimit, authConfig.email.smtpEnabled),
+    attempts: new OtpAttempts(OTP_MAX_FAILURES),
+    flows: new FlowStates(authPool),
+    accounts: new ExternalAccounts(authPool, users),
+    log,
   };
   apiServer.on(
     'request',
@@ -143,6 +166,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       },
       auth,
       jwt,
+      functions: options.functionsSocket ? { socketPath: options.functionsSocket } : null,
       log,
     }),
   );

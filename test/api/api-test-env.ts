@@ -1,7 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 
-import { startApiServer, type ApiServer } from '../../main/supabase-api/api-server.js';
-import type { ProjectConfigToml } from '../../main/supabase-api/config/project-config.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../main/supabase-api/api-server.js';
 import { signApiKey } from '../../main/stack/secrets.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
 
@@ -39,10 +38,8 @@ class UnusedWebSocket {
 
 export const JWT_SECRET = 'test-secret-with-at-least-32-characters-long';
 
-/** Starts Postgres, a seeded database, and the API server on free ports (with the given config.toml). */
-export async function startApiTestEnv(
-  options: { projectConfig?: ProjectConfigToml } = {},
-): Promise<ApiTestEnv> {
+/** Starts Postgres, a seeded database, and the API server on free ports (`options` override the defaults). */
+export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): Promise<ApiTestEnv> {
   const cluster = await startTestCluster();
   const db = await cluster.createDatabase();
   const server = await startApiServer({
@@ -52,7 +49,7 @@ export async function startApiTestEnv(
     database: db.name,
     jwtSecret: JWT_SECRET,
     mailboxDir: null,
-    ...(options.projectConfig ? { projectConfig: options.projectConfig } : {}),
+    ...options,
   });
   const anonKey = await signApiKey(JWT_SECRET, 'anon');
   const serviceKey = await signApiKey(JWT_SECRET, 'service_role');
