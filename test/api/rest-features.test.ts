@@ -135,6 +135,19 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
         { status: 'OFFLINE', count: 1 },
         { status: 'ONLINE', count: 3 },
       ]);
+      // Grouped by a to-one embed (PostgREST 12's aggregates with embedded resources).
+      const byChannel = await sb.from('messages').select('channels(slug), count()');
+      expect(byChannel.error).toBeNull();
+      const channels = [
+        ...((byChannel.data ?? []) as unknown as { channels: { slug: string }; count: number }[]),
+      ]
+        .map((r) => [r.channels.slug, r.count])
+        .sort();
+      expect(channels).toEqual([
+        ['other', 1],
+        ['public', 2],
+        ['random', 1],
+      ]);
       const none = await sb.from('users').select('username, ...messages(id)').eq('username', 'kiwicopple');
       expect(none.data).toEqual([{ username: 'kiwicopple', id: [] }]);
     } finally {

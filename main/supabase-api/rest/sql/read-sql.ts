@@ -76,7 +76,9 @@ export function levelSql(node: ReadNode, params: SqlParams): LevelSql {
       presence.set(embed, built.presence);
       for (const [output, ref] of built.orderRefs) orderRefs.set(relatedKey({ embed, output }), ref);
       for (const column of built.columns) {
-        select.push(column);
+        // An aggregating level groups by its embeds too; json has no equality, jsonb has.
+        const grouped = node.grouped && embed.mode === 'json';
+        select.push(grouped ? { ...column, sql: `(${column.sql})::jsonb` } : column);
         if (node.grouped) groupBy.push(select.length);
       }
       joins.push({ sql: built.join, filtering: embed.inner || node.where.some((w) => refersTo(w, embed)) });
