@@ -198,7 +198,10 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
       draft_id: draftId,
       catalog_name: 'aliceCo/packaged/greetings',
       spec_type: 'collection',
-      spec: { schema: { type: 'object', properties: { id: { type: 'integer' } } }, key: ['/id'] },
+      spec: {
+        schema: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+        key: ['/id'],
+      },
     });
     expect(spec.error).toBeNull();
     const pub = await supabase.from('publications').insert({ draft_id: draftId }).select('id').single();
