@@ -18,6 +18,7 @@ create function public.message_length(messages) returns int language sql stable 
 create function public.numbers(n int) returns setof int language sql stable as $$ select generate_series(1, n) $$;
 create function public.add_one(n int) returns int language sql immutable as $$ select n + 1 $$;
 grant execute on all functions in schema public, personal to anon, authenticated;
+insert into users (username) values ('ghost');
 analyze items;
 `;
 
@@ -134,6 +135,19 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
         { status: 'OFFLINE', count: 1 },
         { status: 'ONLINE', count: 3 },
       ]);
+      // Grouped by a to-one embed (PostgREST 12's aggregates with embedded resources).
+      const byChannel = await sb.from('messages').select('channels(slug), count()');
+      expect(byChannel.error).toBeNull();
+      const channels = [
+        ...((byChannel.data ?? []) as unknown as { channels: { slug: string }; count: number }[]),
+      ]
+        .map((r) => [r.channels.slug, r.count])
+        .sort();
+      expect(channels).toEqual([
+        ['other', 1],
+        ['public', 2],
+        ['random', 1],
+      ]);
       const none = await sb.from('users').select('username, ...messages(id)').eq('username', 'kiwicopple');
       expect(none.data).toEqual([{ username: 'kiwicopple', id: [] }]);
     } finally {
@@ -203,6 +217,44 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     });
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await res.text()).toBe('\n');
+  });
+
+  it("orders by a to-one embed's field (related order), PGRST118 for a to-many one", async () => {
+    const byChannel = await sb
+      .from('messages')
+      .select('id, channels(slug)')
+      .order('channels(slug)', { ascending: false })
+      .order('id');
+    expect(byChannel.error).toBeNull();
+    expect((byChannel.data as { id: number }[]).map((r) => r.id)).toEqual([2, 1, 3, 4]);
+    const spread = await sb
+      .from('messages')
+      .select('id, ...channels(slug)')
+      .order('channels(slug)')
+      .order('id');
+    expect((spread.data as { id: number }[]).map((r) => r.id)).toEqual([4, 1, 3, 2]);
+    const toMany = await sb.from('channels').select('slug, messages(id)').order('messages(id)');
+    expect(toMany.status).toBe(400);
+    expect(toMany.error).toEqual({
+      code: 'PGRST118',
+      details: "'channels' and 'messages' do not form a many-to-one or one-to-one relationship",
+      hint: null,
+      message: "A related order on 'messages' is not possible",
+    });
+  });
+
+  it('strips null values with .stripNulls() (nulls=stripped)', async () => {
+    const stripped = await sb
+      .from('users')
+      .select('username, status, age')
+      .eq('username', 'ghost')
+      .stripNulls();
+    expect(stripped.error).toBeNull();
+    expect(stripped.data).toEqual([{ username: 'ghost' }]);
+    const one = await fetch(`${rest()}/users?select=username,status&username=eq.ghost`, {
+      headers: { apikey: env.anonKey, Accept: 'application/vnd.pgrst.object+json;nulls=stripped' },
+    });
+    expect(await one.json()).toEqual({ username: 'ghost' });
   });
 
   it('explains plans only when enabled (406 otherwise)', async () => {

@@ -288,6 +288,17 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
       expect(lenient.headers.get('preference-applied')).toBe('count=exact, handling=lenient');
     });
 
+    it('answers return=headers-only with the Location of the inserted row', async () => {
+      const res = await fetch(`${rest()}/users`, {
+        method: 'POST',
+        headers: headers({ 'Content-Type': 'application/json', Prefer: 'return=headers-only' }),
+        body: JSON.stringify({ username: 'located one', status: 'ONLINE' }),
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('location')).toBe('/users?username=eq.located%20one');
+      expect(await res.text()).toBe('');
+    });
+
     it('reports only what each kind of request honours, first value winning', async () => {
       const read = await fetch(`${rest()}/users?select=username&limit=1`, {
         headers: headers({

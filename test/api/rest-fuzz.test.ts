@@ -63,6 +63,10 @@ const WORDS = [
   'draft_specs_ext',
   'live_specs_ext',
   'publication_specs_ext',
+  'count()',
+  '.sum()',
+  '.max()',
+  'count',
 ];
 const PUNCT = [
   '.',
@@ -138,6 +142,12 @@ describe('REST parser fuzz: hostile query strings, headers and bodies', () => {
   beforeAll(async () => {
     env = await startApiTestEnv();
     await runSql(env.db.url, SCRATCH_SQL);
+    // Aggregates, to-many spreads and plans are fuzzed too.
+    await runSql(
+      env.db.adminUrl,
+      `alter role authenticator in database ${env.db.name} set pgrst.db_aggregates_enabled = 'true';
+       alter role authenticator in database ${env.db.name} set pgrst.db_plan_enabled = 'true';`,
+    );
     await env.server.reloadSchema();
   });
   afterAll(async () => {
@@ -173,12 +183,23 @@ describe('REST parser fuzz: hostile query strings, headers and bodies', () => {
           'missing=default',
           'handling=strict, bogus',
           'tx=rollback',
+          'count=planned',
+          'count=estimated',
+          'handling=strict, max-affected=1',
+          'timezone=UTC',
         ),
         fragment,
       ),
       Accept: fc.oneof(
         fc.constant('application/json'),
-        fc.constantFrom('application/vnd.pgrst.object+json', 'text/xml', '*/*'),
+        fc.constantFrom(
+          'application/vnd.pgrst.object+json',
+          'text/xml',
+          '*/*',
+          'text/csv',
+          'application/vnd.pgrst.plan+json; for="application/json"; options=analyze|verbose;',
+          'application/vnd.pgrst.array+json;nulls=stripped',
+        ),
         fragment,
       ),
       Authorization: fc.oneof(

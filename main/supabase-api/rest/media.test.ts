@@ -9,6 +9,10 @@ describe('negotiate', () => {
     expect(negotiate('application/json, text/plain', false)).toEqual({ kind: 'json' });
     expect(negotiate('application/vnd.pgrst.object+json', false)).toEqual({ kind: 'object' });
     expect(negotiate('text/csv', false)).toEqual({ kind: 'csv' });
+    expect(negotiate('application/vnd.pgrst.array+json;nulls=stripped', false)).toEqual({
+      kind: 'json',
+      stripNulls: true,
+    });
   });
 
   it('answers plans only when enabled, with their options and target type (as supabase-js sends them)', () => {

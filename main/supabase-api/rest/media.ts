@@ -2,9 +2,10 @@ import { ApiError } from './api-error.js';
 
 /** What a response body is made as (PostgREST's MediaType). */
 export type Media =
-  | { readonly kind: 'json' }
+  /** `stripNulls`: `application/vnd.pgrst.array+json;nulls=stripped`, keys with null values left out. */
+  | { readonly kind: 'json'; readonly stripNulls?: true }
   /** `application/vnd.pgrst.object+json`: one object, else 406 PGRST116. */
-  | { readonly kind: 'object' }
+  | { readonly kind: 'object'; readonly stripNulls?: true }
   | { readonly kind: 'csv' }
   /** `application/vnd.pgrst.plan[+text|+json]; for="..."; options=a|b`: the EXPLAIN of the statement. */
   | {
@@ -22,6 +23,7 @@ export type PlanOption = (typeof PLAN_OPTIONS)[number];
 
 const JSON_TYPES = ['application/json', 'application/*', '*/*', 'application/vnd.pgrst.array+json'];
 const OBJECT = 'application/vnd.pgrst.object+json';
+const ARRAY = 'application/vnd.pgrst.array+json';
 const CSV = 'text/csv';
 const PLAN = /^application\/vnd\.pgrst\.plan(?:\+(text|json))?$/;
 
@@ -69,6 +71,9 @@ export function negotiate(accept: string | undefined, planEnabled: boolean): Med
   for (const entry of accept.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)) {
     const [type = '', ...params] = entry.split(';').map((p) => p.trim());
     const t = type.toLowerCase();
+    const strip = params.some((p) => p.replace(/\s/g, '').toLowerCase() === 'nulls=stripped');
+    if (strip && (t === OBJECT || t === ARRAY))
+      return { kind: t === OBJECT ? 'object' : 'json', stripNulls: true };
     if (t === OBJECT) return { kind: 'object' };
     if (JSON_TYPES.includes(t)) return { kind: 'json' };
     if (t === CSV) return { kind: 'csv' };
@@ -88,9 +93,9 @@ export function negotiate(accept: string | undefined, planEnabled: boolean): Med
 export function contentType(media: Media): string {
   switch (media.kind) {
     case 'json':
-      return 'application/json; charset=utf-8';
+      return media.stripNulls ? `${ARRAY};nulls=stripped; charset=utf-8` : 'application/json; charset=utf-8';
     case 'object':
-      return 'application/vnd.pgrst.object+json; charset=utf-8';
+      return `${OBJECT}${media.stripNulls ? ';nulls=stripped' : ''}; charset=utf-8`;
     case 'csv':
       return 'text/csv; charset=utf-8';
     case 'plan': {

@@ -104,6 +104,7 @@ function buildRead(cache: SchemaCache, req: RestRequest, maxRows: number): ReadP
       ...(req.prefer.count === 'estimated' ? { countLimit: maxRows + 1 } : {}),
       singular: req.singular,
       csv: req.media.kind === 'csv' || (req.media.kind === 'plan' && req.media.for === 'csv'),
+      stripNulls: (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
     },
     params,
   );
@@ -124,7 +125,10 @@ function readPlan(cache: SchemaCache, req: RestRequest, maxRows: number): ReadPl
     plans = new Map();
     planCaches.set(cache, plans);
   }
-  const media = req.media.kind === 'plan' ? `plan:${req.media.for}` : req.media.kind;
+  const media =
+    req.media.kind === 'plan'
+      ? `plan:${req.media.for}`
+      : `${req.media.kind}${'stripNulls' in req.media && req.media.stripNulls ? ':strip' : ''}`;
   const key = [req.schema, req.name, req.prefer.count ?? '', media, maxRows, req.search].join('\0');
   let plan = plans.get(key);
   if (!plan) {

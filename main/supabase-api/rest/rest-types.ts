@@ -45,4 +45,6 @@ export interface StatementRow {
   readonly page_total: string;
   readonly body: string;
   readonly inserted?: string;
+  /** The primary key of the first inserted row as JSON (return=headers-only). */
+  readonly location?: string | null;
 }

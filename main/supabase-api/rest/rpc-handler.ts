@@ -75,6 +75,8 @@ export async function callRpc(
         count: req.prefer.count !== undefined && fn.returnsSet,
         singular: req.singular || !fn.returnsSet,
         csv: req.media.kind === 'csv',
+        stripNulls:
+          (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
       },
       params,
     );

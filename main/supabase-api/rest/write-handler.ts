@@ -10,7 +10,7 @@ import { planConditions, planRead } from './plan/read-planner.js';
 import { checkSingular, explainResult, lookupTable } from './read-handler.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { readStatement } from './sql/read-sql.js';
-import { SqlParams } from './sql/sql-params.js';
+import { ident, SqlParams } from './sql/sql-params.js';
 import { deleteCte, insertCte, returningColumns, updateCte } from './sql/write-sql.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
 import { contentType } from './media.js';
@@ -25,7 +25,11 @@ export async function writeTable(
   const q = parseQueryParams(req.search);
   const params = new SqlParams();
   const representation = req.prefer.return === 'representation';
-  const returning = representation ? returningColumns(cache, table, q.select) : '1 AS pgrst_one';
+  // return=headers-only on an insert: the Location of the first row, by its primary key (PostgREST).
+  const located =
+    req.method === 'POST' && req.prefer.return === 'headers-only' && table.primaryKey.length > 0;
+  let returning = representation ? returningColumns(cache, table, q.select) : '1 AS pgrst_one';
+  if (located) returning = table.primaryKey.map((c) => `"t0".${ident(c)}`).join(', ');
   const base = { table, label: table.name, columns: [...table.columns.keys()] };
   const conditions = planConditions(cache, base, q.levels.get('')?.conditions ?? []);
   const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
@@ -80,6 +84,8 @@ export async function writeTable(
           count: false,
           singular: req.singular,
           csv: req.media.kind === 'csv',
+          stripNulls:
+            (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
           ctes: [cte],
           ...(inserted ? { extra: inserted } : {}),
         },
@@ -88,7 +94,9 @@ export async function writeTable(
     } else {
       sql =
         `WITH ${cte} SELECT NULL::int8 AS total, count(*)::int8 AS page_total, '' AS body` +
-        `${inserted ? `, count(*) FILTER (WHERE pgrst_inserted)::int8 AS inserted` : ''} FROM pgrst_mut`;
+        `${inserted ? `, count(*) FILTER (WHERE pgrst_inserted)::int8 AS inserted` : ''}` +
+        `${located ? `, (SELECT row_to_json(_l) FROM (SELECT ${table.primaryKey.map(ident).join(', ')} FROM pgrst_mut LIMIT 1) AS _l)::text AS location` : ''}` +
+        ` FROM pgrst_mut`;
     }
   }
 
@@ -107,6 +115,18 @@ export async function writeTable(
   // PostgREST reports resolution only when the insert has a key to resolve conflicts on.
   const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
   return writeResult(req, row, merge, representation, noKey);
+}
+
+/** `/table?pk=eq.value` for the primary key values of a row (JSON), as PostgREST's Location header. */
+function locationOf(table: string, keyJson: string): string {
+  const keys = JSON.parse(keyJson) as Record<string, unknown>;
+  const query = Object.entries(keys)
+    .map(
+      ([k, v]) =>
+        `${encodeURIComponent(k)}=${encodeURIComponent(v === null ? 'is.null' : `eq.${typeof v === 'string' ? v : JSON.stringify(v)}`)}`,
+    )
+    .join('&');
+  return `/${encodeURIComponent(table)}?${query}`;
 }
 
 /** Fails with 400 PGRST124 (so the transaction rolls back) when more rows changed than max-affected allows. */
@@ -132,6 +152,7 @@ function writeResult(
   const total = req.prefer.count !== undefined ? String(n) : '*';
   const range = req.method === 'POST' || n === 0 ? '*' : `0-${n - 1}`;
   const headers: Record<string, string> = { 'Content-Range': `${range}/${total}` };
+  if (row.location) headers.Location = locationOf(req.name, row.location);
   const kind = req.method === 'POST' ? 'create' : req.method === 'PATCH' ? 'update' : 'delete';
   const applied = preferenceApplied(req.prefer, kind, noKey ? ['resolution'] : []);
   if (applied !== undefined) headers['Preference-Applied'] = applied;

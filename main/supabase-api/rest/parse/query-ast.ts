@@ -112,6 +112,8 @@ export type Condition =
 
 /** One `order=` term. */
 export interface OrderTerm {
+  /** `rel(field)`: order by a field of the to-one embed `rel` (PostgREST's related order). */
+  readonly relation?: string;
   readonly field: Field;
   readonly direction?: 'asc' | 'desc';
   readonly nulls?: 'first' | 'last';

@@ -101,7 +101,13 @@ function addFilter(key: string, value: string, level: (path: string) => LevelPar
 function parseOrder(value: string): OrderTerm[] {
   return value.split(',').map((term) => {
     const c = new Cursor(term.trim(), 'order');
-    const field = parseField(c);
+    let field = parseField(c);
+    let relation: string | undefined;
+    if (field.path.length === 0 && c.eat('(')) {
+      relation = field.name;
+      field = parseField(c);
+      c.expect(')');
+    }
     let direction: OrderTerm['direction'];
     let nulls: OrderTerm['nulls'];
     while (c.eat('.')) {
@@ -112,7 +118,12 @@ function parseOrder(value: string): OrderTerm[] {
       else throw c.fail('expecting "asc", "desc", "nullsfirst" or "nullslast"');
     }
     if (!c.done()) throw c.fail('expecting "." or ","');
-    return { field, ...(direction ? { direction } : {}), ...(nulls ? { nulls } : {}) };
+    return {
+      field,
+      ...(relation !== undefined ? { relation } : {}),
+      ...(direction ? { direction } : {}),
+      ...(nulls ? { nulls } : {}),
+    };
   });
 }
 

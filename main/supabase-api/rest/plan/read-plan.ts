@@ -64,9 +64,10 @@ export type LogicTree =
       readonly children: readonly LogicTree[];
     };
 
-/** One term of ORDER BY. */
+/** One term of ORDER BY: a field of the node, or (`related`) an output field of one of its to-one embeds. */
 export interface PlanOrderTerm {
   readonly field: FieldRef;
+  readonly related?: { readonly embed: EmbedPlan; readonly output: string };
   readonly direction?: 'asc' | 'desc';
   readonly nulls?: 'first' | 'last';
 }

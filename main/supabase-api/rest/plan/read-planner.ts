@@ -181,7 +181,7 @@ function planNode(
   }
   const level = planning.input.levels.get(path);
   const where = (level?.conditions ?? []).map((c) => planCondition(cache, base, embeds, c));
-  const order = (level?.order ?? []).map((t) => planOrder(cache, base, t));
+  const order = (level?.order ?? []).map((t) => planOrder(cache, base, embeds, t));
   return {
     table: base.table,
     label: base.label,
@@ -306,11 +306,49 @@ function planCondition(
   };
 }
 
-function planOrder(cache: SchemaCache, base: PlanBase, term: OrderTerm): PlanOrderTerm {
-  return {
-    field: resolveField(cache, base, term.field),
+function planOrder(
+  cache: SchemaCache,
+  base: PlanBase,
+  embeds: readonly EmbedPlan[],
+  term: OrderTerm,
+): PlanOrderTerm {
+  const direction = {
     ...(term.direction ? { direction: term.direction } : {}),
     ...(term.nulls ? { nulls: term.nulls } : {}),
+  };
+  if (term.relation !== undefined) {
+    const embed = embeds.find((e) => e.name === term.relation);
+    if (!embed) {
+      throw new ApiError(
+        400,
+        'PGRST108',
+        `'${term.relation}' is not an embedded resource in this request`,
+        null,
+        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
+      );
+    }
+    if (!embed.toOne) {
+      throw new ApiError(
+        400,
+        'PGRST118',
+        `A related order on '${term.relation}' is not possible`,
+        `'${base.label}' and '${term.relation}' do not form a many-to-one or one-to-one relationship`,
+      );
+    }
+    // PostgREST orders by the embed's output column: it must be one the embed selects.
+    const output = embed.node.select.find(
+      (f) => f.kind !== 'embed' && f.name === term.field.name && term.field.path.length === 0,
+    );
+    if (!output) throw unknownColumn(`${embed.node.label}_1`, term.field.name);
+    return {
+      field: { name: term.field.name, path: [] },
+      related: { embed, output: term.field.name },
+      ...direction,
+    };
+  }
+  return {
+    field: resolveField(cache, base, term.field),
+    ...direction,
   };
 }
 

@@ -81,13 +81,27 @@ export function conditionSql(
   }
 }
 
-/** The SQL of an ORDER BY list. */
-export function orderSql(alias: string, terms: readonly PlanOrderTerm[], params: SqlParams): string {
+/** The key of a related order's column among a level's order references. */
+export function relatedKey(related: NonNullable<PlanOrderTerm['related']>): string {
+  return `${related.embed.path}\0${related.output}`;
+}
+
+/**
+ * The SQL of an ORDER BY list; a related order term refers to the column its to-one embed's lateral join
+ * exposes for it (`refs`, by relatedKey).
+ */
+export function orderSql(
+  alias: string,
+  terms: readonly PlanOrderTerm[],
+  params: SqlParams,
+  refs: ReadonlyMap<string, string> = new Map(),
+): string {
   return terms
     .map((t) => {
       const dir = t.direction === 'desc' ? ' DESC' : ' ASC';
       const nulls = t.nulls === 'first' ? ' NULLS FIRST' : t.nulls === 'last' ? ' NULLS LAST' : '';
-      return `${fieldSql(alias, t.field, params)}${dir}${nulls}`;
+      const sql = t.related ? (refs.get(relatedKey(t.related)) ?? 'NULL') : fieldSql(alias, t.field, params);
+      return `${sql}${dir}${nulls}`;
     })
     .join(', ');
 }

@@ -1,7 +1,7 @@
 import { refersTo } from '../plan/read-planner.js';
 import type { EmbedPlan, ReadNode, SelectField } from '../plan/read-plan.js';
 import type { Relationship } from '../schema-cache/schema-types.js';
-import { castSql, conditionSql, fieldSql, orderSql } from './expressions.js';
+import { castSql, conditionSql, fieldSql, orderSql, relatedKey } from './expressions.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 
 /**
@@ -29,6 +29,8 @@ export interface LevelSql {
   readonly where: readonly string[];
   /** GROUP BY as positions of the select list (so parameterised expressions need not be repeated). */
   readonly groupBy: readonly number[];
+  /** The columns related order terms refer to, by relatedKey. */
+  readonly orderRefs: ReadonlyMap<string, string>;
 }
 
 /** What an embed adds to its parent level. */
@@ -37,6 +39,8 @@ interface EmbedSql {
   /** SQL that is NULL when the embed found nothing (for `!inner` and `embed=is.null`). */
   readonly presence: string;
   readonly columns: readonly OutputColumn[];
+  /** Output fields of the embed its parent orders by (related order), by output name. */
+  readonly orderRefs: ReadonlyMap<string, string>;
 }
 
 function selectFieldSql(
@@ -63,13 +67,18 @@ export function levelSql(node: ReadNode, params: SqlParams): LevelSql {
   const where: string[] = [];
   const groupBy: number[] = [];
   const presence = new Map<EmbedPlan, string>();
+  const orderRefs = new Map<string, string>();
   for (const field of node.select) {
     if (field.kind === 'embed') {
       const { embed } = field;
-      const built = embedSql(node, embed, params);
+      const ordered = node.order.flatMap((t) => (t.related?.embed === embed ? [t.related.output] : []));
+      const built = embedSql(node, embed, params, ordered);
       presence.set(embed, built.presence);
+      for (const [output, ref] of built.orderRefs) orderRefs.set(relatedKey({ embed, output }), ref);
       for (const column of built.columns) {
-        select.push(column);
+        // An aggregating level groups by its embeds too; json has no equality, jsonb has.
+        const grouped = node.grouped && embed.mode === 'json';
+        select.push(grouped ? { ...column, sql: `(${column.sql})::jsonb` } : column);
         if (node.grouped) groupBy.push(select.length);
       }
       joins.push({ sql: built.join, filtering: embed.inner || node.where.some((w) => refersTo(w, embed)) });
@@ -83,7 +92,7 @@ export function levelSql(node: ReadNode, params: SqlParams): LevelSql {
   for (const tree of node.where) {
     where.push(conditionSql(node.alias, tree, params, (embed) => presence.get(embed) ?? 'NULL'));
   }
-  return { select, joins, where, groupBy };
+  return { select, joins, where, groupBy, orderRefs };
 }
 
 /** The FROM and WHERE that join the related rows to the parent row (through the junction for M2M). */
@@ -123,12 +132,18 @@ function groupBySql(positions: readonly number[], shift: number): string {
  * A spread keeps the related row's columns, which the parent shows as its own: a to-one spread's values,
  * a to-many spread's values gathered into one array per column (PostgREST 13).
  */
-function embedSql(parent: ReadNode, embed: EmbedPlan, params: SqlParams): EmbedSql {
+function embedSql(
+  parent: ReadNode,
+  embed: EmbedPlan,
+  params: SqlParams,
+  orderedBy: readonly string[],
+): EmbedSql {
   const { node } = embed;
   const n = node.alias.slice(1);
   const child = levelSql(node, params);
   const { from, where } = joinSql(embed.relationship, node.alias, n, parent.alias);
-  const ordered = node.order.length > 0 ? ` ORDER BY ${orderSql(node.alias, node.order, params)}` : '';
+  const ordered =
+    node.order.length > 0 ? ` ORDER BY ${orderSql(node.alias, node.order, params, child.orderRefs)}` : '';
   let range = '';
   if (!embed.toOne && node.limit !== undefined) range += ` LIMIT ${params.add(node.limit)}`;
   if (!embed.toOne && node.offset !== undefined) range += ` OFFSET ${params.add(node.offset)}`;
@@ -140,10 +155,16 @@ function embedSql(parent: ReadNode, embed: EmbedPlan, params: SqlParams): EmbedS
     const cols = child.select.map((c, i) => `${c.sql} AS ${ident(`c${i}`)}`);
     if (embed.toOne) {
       const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 1)}${ordered}${range}`;
+      const refs = new Map<string, string>();
+      for (const output of orderedBy) {
+        const i = child.select.findIndex((c) => c.name === output);
+        if (i >= 0) refs.set(output, `${lateral}.${ident(`c${i}`)}`);
+      }
       return {
         join: `LEFT JOIN LATERAL (SELECT TRUE AS pgrst_found${cols.map((c) => `, ${c}`).join('')} FROM ${body}) AS ${lateral} ON TRUE`,
         presence: `${lateral}.pgrst_found`,
         columns: child.select.map((c, i) => ({ sql: `${lateral}.${ident(`c${i}`)}`, name: c.name })),
+        orderRefs: refs,
       };
     }
     const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 0)}${ordered}${range}`;
@@ -158,6 +179,7 @@ function embedSql(parent: ReadNode, embed: EmbedPlan, params: SqlParams): EmbedS
         sql: `COALESCE(${lateral}.${ident(`c${i}`)}, '[]'::json)`,
         name: c.name,
       })),
+      orderRefs: new Map(),
     };
   }
   const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 0)}${ordered}${range}`;
@@ -165,8 +187,15 @@ function embedSql(parent: ReadNode, embed: EmbedPlan, params: SqlParams): EmbedS
   const sub = `SELECT ${child.select.map((c) => `${c.sql} AS ${ident(c.name)}`).join(', ')} FROM ${body}`;
   const agg = embed.toOne ? `row_to_json(${row})` : `json_agg(${row})`;
   const value = `${lateral}.body`;
+  // A to-one embed also exposes the columns its parent orders by (related order), as o0, o1...
+  const refs = new Map<string, string>();
+  const extra = orderedBy.map((output, i) => {
+    refs.set(output, `${lateral}.${ident(`o${i}`)}`);
+    return `, ${row}.${ident(output)} AS ${ident(`o${i}`)}`;
+  });
   return {
-    join: `LEFT JOIN LATERAL (SELECT ${agg} AS body FROM (${sub}) AS ${row}) AS ${lateral} ON TRUE`,
+    orderRefs: refs,
+    join: `LEFT JOIN LATERAL (SELECT ${agg} AS body${extra.join('')} FROM (${sub}) AS ${row}) AS ${lateral} ON TRUE`,
     presence: value,
     columns:
       node.select.length === 0
@@ -187,6 +216,8 @@ export interface StatementOptions {
   readonly singular: boolean;
   /** Make the body CSV (`text/csv`): a header of the keys, then one line per row. */
   readonly csv?: boolean;
+  /** Leave out keys whose value is null (`nulls=stripped`), as json_strip_nulls does. */
+  readonly stripNulls?: boolean;
   /** CTEs to put first (the mutation of a write). */
   readonly ctes?: readonly string[];
   /** An extra output column, e.g. the inserted-row count of an upsert. */
@@ -204,7 +235,8 @@ export function sourceSql(
   const where = level.where.length > 0 ? ` WHERE ${level.where.join(' AND ')}` : '';
   const columns = level.select.map((c) => `${c.sql} AS ${ident(c.name)}`).join(', ');
   let source = `SELECT ${columns} FROM ${options.from}${joins}${where}${groupBySql(level.groupBy, 0)}`;
-  if (node.order.length > 0) source += ` ORDER BY ${orderSql(node.alias, node.order, params)}`;
+  if (node.order.length > 0)
+    source += ` ORDER BY ${orderSql(node.alias, node.order, params, level.orderRefs)}`;
   if (options.limit !== null) source += ` LIMIT ${params.add(options.limit)}`;
   if (options.offset > 0) source += ` OFFSET ${params.add(options.offset)}`;
   return source;
@@ -247,9 +279,10 @@ export function readStatement(node: ReadNode, options: StatementOptions, params:
     ? `(SELECT count(*) FROM (${countSql(level, options.from)}${limited}) AS _c)`
     : 'NULL';
   let body: string;
+  const strip = (json: string): string => (options.stripNulls ? `json_strip_nulls(${json})` : json);
   if (options.csv) body = CSV_BODY;
-  else if (options.singular) body = `COALESCE((json_agg(_t) -> 0)::text, 'null')`;
-  else body = `COALESCE(json_agg(_t), '[]'::json)::text`;
+  else if (options.singular) body = `COALESCE((${strip('json_agg(_t) -> 0')})::text, 'null')`;
+  else body = `COALESCE(${strip('json_agg(_t)')}, '[]'::json)::text`;
   const ctes = [...(options.ctes ?? []), `pgrst_source AS (${source})`].join(', ');
   return (
     `WITH ${ctes} SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body` +
