@@ -11,6 +11,8 @@ export default defineConfig({
       'supabase/tests/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // The fault suite has its own config and command (`npm run test:faults`).
+    exclude: ['**/node_modules/**', 'test/faults/**'],
     // Tests run the CLI, the API and the agents from out/: rebuild whatever is older than its sources first.
     globalSetup: ['test/support/build-before-tests.ts'],
     pool: 'forks',

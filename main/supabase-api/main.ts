@@ -22,6 +22,7 @@ const server = await startApiServer({
   jwtSecret: required('SUPABASE_API_JWT_SECRET'),
   mailboxDir: dataDir ? path.join(dataDir, 'mailbox') : null,
   projectConfig: readProjectConfig(process.env.SUPABASE_API_SUPABASE_DIR),
+  ...(process.env.SUPABASE_API_GUI_URL ? { guiUrl: process.env.SUPABASE_API_GUI_URL } : {}),
   log,
 });
 log(

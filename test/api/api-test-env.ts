@@ -1,6 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 
-import { startApiServer, type ApiServer } from '../../main/supabase-api/api-server.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../main/supabase-api/api-server.js';
 import { signApiKey } from '../../main/stack/secrets.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
 
@@ -38,8 +38,8 @@ class UnusedWebSocket {
 
 export const JWT_SECRET = 'test-secret-with-at-least-32-characters-long';
 
-/** Starts Postgres, a seeded database, and the API server on free ports. */
-export async function startApiTestEnv(): Promise<ApiTestEnv> {
+/** Starts Postgres, a seeded database, and the API server on free ports (`options` override the defaults). */
+export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): Promise<ApiTestEnv> {
   const cluster = await startTestCluster();
   const db = await cluster.createDatabase();
   const server = await startApiServer({
@@ -49,6 +49,7 @@ export async function startApiTestEnv(): Promise<ApiTestEnv> {
     database: db.name,
     jwtSecret: JWT_SECRET,
     mailboxDir: null,
+    ...options,
   });
   const anonKey = await signApiKey(JWT_SECRET, 'anon');
   const serviceKey = await signApiKey(JWT_SECRET, 'service_role');

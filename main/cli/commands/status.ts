@@ -6,6 +6,7 @@ import { CliError } from '../cli-error.js';
 import { print, printJson } from '../output.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
 import { statusEnv, statusJson, statusPretty } from '../status-format.js';
+import { ownerOf } from './ownership.js';
 
 /** Flags of `status`. */
 export interface StatusFlags extends StackFlags {
@@ -28,9 +29,12 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
         `there is no stack in ${config.layout.root} yet; start one with \`flow-desktop up\``,
       );
     }
+    // No answer: say what really runs (orphans, or the children of a supervisor that does not answer).
+    const owner = await ownerOf(config);
+    const unresponsive = owner.held && owner.owner?.role === 'supervise' ? { pid: owner.owner.pid } : null;
     // Loaded only here: the stack's modules (pg, the supervisor) cost a running stack's status a third of its time.
     const { LocalStack } = await import('../../stack/local-stack.js');
-    status = (await LocalStack.create(config)).status(null);
+    status = await (await LocalStack.create(config)).offlineStatus(unresponsive);
   }
   // A fresh one-time link each time: a printed link works once.
   const uiUrl = client && status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;
