@@ -34,6 +34,8 @@ export interface AgentConfig {
   readonly shutdownTimeoutMs: number;
   /** Name used in logs (agent-1 ...). */
   readonly name: string;
+  /** The age key file that sops-encrypted endpoint configs are decrypted with; null: none (they fail). */
+  readonly sopsAgeKeyFile: string | null;
   readonly logLevel: 'debug' | 'info' | 'warn';
 }
 
@@ -52,6 +54,7 @@ export function defaultConfig(databaseUrl: string, overrides: Partial<AgentConfi
     pollIntervalMs: 3000,
     shutdownTimeoutMs: 20_000,
     name: 'agent',
+    sopsAgeKeyFile: null,
     logLevel: 'info',
     ...overrides,
   };
@@ -80,6 +83,7 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       'poll-interval-ms': { type: 'string' },
       'shutdown-timeout-ms': { type: 'string' },
       name: { type: 'string' },
+      'sops-age-key-file': { type: 'string' },
       'log-level': { type: 'string' },
     },
     strict: true,
@@ -114,6 +118,8 @@ export function parseAgentArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     pollIntervalMs: number(values['poll-interval-ms'], base.pollIntervalMs, '--poll-interval-ms'),
     shutdownTimeoutMs: number(values['shutdown-timeout-ms'], base.shutdownTimeoutMs, '--shutdown-timeout-ms'),
     name: values.name ?? env.AGENT_NAME ?? base.name,
+    // SOPS_AGE_KEY_FILE: the variable sops itself reads.
+    sopsAgeKeyFile: values['sops-age-key-file'] ?? env.SOPS_AGE_KEY_FILE ?? null,
     logLevel,
   };
 }

@@ -15,6 +15,7 @@ export const NODE_ENTRIES = {
   cli: 'main/cli/main.ts',
   'supabase-api': 'main/supabase-api/main.ts',
   agent: 'agent/src/main.ts',
+  'edge-functions': 'main/services/functions/runtime/main.ts',
   'electron-main': 'main/electron/electron-main.ts',
 } as const;
 

@@ -9,6 +9,7 @@ import { readProcessIdentity } from '../process/process-identity.js';
 import { ProcessRegistry } from '../process/process-registry.js';
 import { type DataPlanePlan, dataPlaneStatus } from '../services/data-plane/data-plane-plan.js';
 import { gatewayVerificationKey } from '../services/data-plane/gateway-registration.js';
+import { ageIdentitiesOf } from '../services/functions/age-key-file.js';
 import { databaseUrls, recreateDatabase } from '../services/migrate/database-migrator.js';
 import { findPostgresBinaries, reachableBinaries } from '../services/postgres/postgres-binaries.js';
 import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
@@ -251,6 +252,7 @@ export class LocalStack {
       s.serviceRoleKey,
       s.superuserPassword,
       gatewayVerificationKey(s.jwtSecret),
+      ...ageIdentitiesOf(this.config.layout.root),
     ];
   }
 

@@ -1,5 +1,6 @@
 import { agentServices } from '../services/agent/agent-service.js';
 import { apiServices } from '../services/api/api-service.js';
+import { functionsServices } from '../services/functions/functions-service.js';
 import { type DataPlanePlan, planDataPlane } from '../services/data-plane/data-plane-plan.js';
 import { binarySearch, discoverFlowBinaries } from '../services/data-plane/flow-binaries.js';
 import { gatewayService } from '../services/data-plane/gateway-service.js';
@@ -57,6 +58,7 @@ export function stackServices(ctx: StackServiceContext): ServiceSpec[] {
     }),
     migrateService(ctx.db, ctx.config.supabaseDir),
     ...apiServices(ctx),
+    ...functionsServices(ctx),
     ...agentServices(ctx),
     ...tempDataPlaneService(ctx.dataPlane),
     ...gatewayService(ctx.dataPlane, { db: ctx.db, jwtSecret: ctx.secrets.jwtSecret }),

@@ -46,6 +46,8 @@ export interface ApiServerOptions {
   readonly poolSize?: number;
   /** The project's supabase/config.toml, parsed; each part reads its own section (see config/). */
   readonly projectConfig?: ProjectConfigToml;
+  /** The Edge Functions runtime's socket that /functions/v1 is proxied to; none: no /functions/v1 route. */
+  readonly functionsSocket?: string | null;
   readonly log?: (text: string) => void;
 }
 
@@ -164,6 +166,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       },
       auth,
       jwt,
+      functions: options.functionsSocket ? { socketPath: options.functionsSocket } : null,
       log,
     }),
   );

@@ -3,7 +3,9 @@
 import path from 'node:path';
 
 import { exitWithParent } from '../process/exit-with-parent.js';
+import { functionsSocketPath } from '../services/functions/functions-socket.js';
 import { startApiServer } from './api-server.js';
+import { edgeRuntimeSettings } from './config/functions-section.js';
 import { readProjectConfig } from './config/project-config.js';
 
 function required(name: string): string {
@@ -14,6 +16,7 @@ function required(name: string): string {
 
 const log = (text: string): void => console.log(text);
 const dataDir = process.env.SUPABASE_API_DATA_DIR;
+const projectConfig = readProjectConfig(process.env.SUPABASE_API_SUPABASE_DIR);
 const server = await startApiServer({
   port: Number(required('SUPABASE_API_PORT')),
   mailboxPort: process.env.SUPABASE_API_MAILBOX_PORT ? Number(process.env.SUPABASE_API_MAILBOX_PORT) : null,
@@ -21,8 +24,10 @@ const server = await startApiServer({
   database: process.env.SUPABASE_API_DATABASE ?? 'postgres',
   jwtSecret: required('SUPABASE_API_JWT_SECRET'),
   mailboxDir: dataDir ? path.join(dataDir, 'mailbox') : null,
-  projectConfig: readProjectConfig(process.env.SUPABASE_API_SUPABASE_DIR),
+  projectConfig,
   ...(process.env.SUPABASE_API_GUI_URL ? { guiUrl: process.env.SUPABASE_API_GUI_URL } : {}),
+  functionsSocket:
+    dataDir && edgeRuntimeSettings(projectConfig).enabled ? functionsSocketPath(dataDir) : null,
   log,
 });
 log(

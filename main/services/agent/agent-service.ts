@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import { bundledNodeCommand } from '../../process/service-bundle.js';
 import { PROJECT_ROOT } from '../../stack/project-paths.js';
+import { ageKeyFile } from '../functions/age-key-file.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
 import { databaseReadiness, DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
 
@@ -26,7 +27,15 @@ export function agentServices(ctx: StackServiceContext): ServiceSpec[] {
   const addresses = ctx.dataPlane.addresses;
   return Array.from({ length: ctx.config.agentCount }, (_, i): ServiceSpec => {
     const name = `agent-${i + 1}`;
-    const args = ['--database', databaseUrl, '--name', name];
+    // sops-encrypted endpoint configs are decrypted with the data directory's key (made by edge-functions).
+    const args = [
+      '--database',
+      databaseUrl,
+      '--name',
+      name,
+      '--sops-age-key-file',
+      ageKeyFile(ctx.config.layout.root),
+    ];
     if (binDir) args.push('--bin-dir', binDir);
     if (binDir && addresses) {
       args.push('--broker-address', addresses.broker, '--consumer-address', addresses.consumer);

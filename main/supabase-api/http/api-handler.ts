@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAuth } from '../auth/auth-router.js';
 import type { AuthDeps } from '../auth/auth-types.js';
 import { ApiError } from '../rest/api-error.js';
+import { type FunctionsRoute, proxyToFunctions } from '../functions/functions-proxy.js';
 import { errorResult, handleRest } from '../rest/rest-router.js';
 import type { RestDeps, RestResult } from '../rest/rest-types.js';
 import { answerPreflight, applyCors } from './cors.js';
@@ -23,6 +24,8 @@ export interface ApiHandlerDeps {
   readonly rest: RestDeps;
   readonly auth: AuthDeps;
   readonly jwt: JwtCodec;
+  /** The Edge Functions runtime behind /functions/v1; null when the edge runtime is off. */
+  readonly functions?: FunctionsRoute | null;
   readonly log: (text: string) => void;
 }
 
@@ -58,7 +61,7 @@ async function rest(
   sendRest(res, await handleRest(deps.rest, req, path, search, body, found.identity));
 }
 
-/** The request listener of the API port: CORS, then /rest/v1 and /auth/v1. */
+/** The request listener of the API port: CORS, then /rest/v1, /auth/v1 and /functions/v1. */
 export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void (async () => {
@@ -86,6 +89,8 @@ export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: Se
           );
           if (result.json === undefined) send(res, result.status, null, result.headers);
           else sendJson(res, result.status, result.json, result.headers);
+        } else if (pathname.startsWith('/functions/v1/') && deps.functions) {
+          await proxyToFunctions(deps.functions, req, res, raw.slice('/functions/v1'.length), deps.log);
         } else {
           sendJson(res, 404, { message: 'no Route matched with those values' });
         }

@@ -5,6 +5,7 @@ import { exitDescription } from '../../flow/run-command.js';
 import type { DiscoverStatus } from '../../jobs/job-status.js';
 import type { DiscoverRow } from '../../jobs/job-rows.js';
 import { errorMessage, type JobContext, type JobHandler } from '../../queue/job-handler.js';
+import { unsealEndpointConfig } from '../../sops/config-unsealer.js';
 import { NO_FLOW_BINARIES } from '../connector-tags/connector-tags-handler.js';
 import { type DiscoveredBinding, discoveredSpecs, parseDiscoverOutput } from './discover-merge.js';
 
@@ -30,8 +31,21 @@ async function discover(ctx: JobContext<DiscoverRow>): Promise<DiscoverStatus> {
       return failed(errorMessage(error));
     }
   }
+  let endpointConfig: unknown;
+  try {
+    // The draft keeps the config as it came (encrypted); only the connector sees it decrypted.
+    endpointConfig = await unsealEndpointConfig(
+      row.endpoint_config,
+      config.sopsAgeKeyFile,
+      'the endpoint config',
+    );
+  } catch (error: unknown) {
+    return failed(errorMessage(error));
+  }
+  if (endpointConfig !== row.endpoint_config)
+    log.info('decrypted the sops-encrypted endpoint config for the connector');
   const flow = { binDir: config.binDir, network: config.connectorNetwork, log, signal: ctx.signal };
-  const result = await apiDiscover(flow, image, row.endpoint_config);
+  const result = await apiDiscover(flow, image, endpointConfig);
   if (result.code !== 0) return failed(`flowctl-go api discover ${exitDescription(result)}`);
   let bindings: DiscoveredBinding[];
   try {

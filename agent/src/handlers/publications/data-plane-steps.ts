@@ -17,6 +17,7 @@ import {
   stopTempDataPlane,
 } from '../../flow/flowctl.js';
 import { exitDescription } from '../../flow/run-command.js';
+import { unsealCatalog } from '../../sops/config-unsealer.js';
 import type { DraftError } from './transition-checks.js';
 
 /** What to build and deploy. */
@@ -32,6 +33,8 @@ export interface DataPlaneRequest {
   readonly dataPlane: { readonly broker: string; readonly consumer: string };
   /** How long to wait for an unreachable data plane (starting, restarting) before failing; 0 = not at all. */
   readonly dataPlaneWaitMs?: number;
+  /** The age key that sops-encrypted endpoint configs are decrypted with for the build. */
+  readonly sopsAgeKeyFile?: string | null;
 }
 
 /** The outcome of the data-plane steps. */
@@ -63,7 +66,11 @@ export async function runDataPlaneSteps(ctx: FlowContext, req: DataPlaneRequest)
   try {
     const builds = path.join(tmp, 'builds');
     mkdirSync(builds);
-    writeFileSync(path.join(builds, 'flow.json'), JSON.stringify(req.catalog, null, 2));
+    // flowctl-go and the connectors get endpoint configs decrypted; the database keeps them encrypted.
+    const unsealed = await unsealCatalog(req.catalog, req.sopsAgeKeyFile ?? null);
+    if (unsealed.errors.length > 0)
+      return fail('buildFailed', unsealed.errors[0]!.detail, [...unsealed.errors]);
+    writeFileSync(path.join(builds, 'flow.json'), JSON.stringify(unsealed.catalog, null, 2));
     steps.push('build');
     const built = await apiBuild(ctx, builds, req.pubId);
     const buildDb = path.join(builds, req.pubId);

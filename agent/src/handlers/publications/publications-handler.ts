@@ -137,6 +137,7 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
         deletions: deletionsByBuild(resolved),
         dataPlane: { broker: config.brokerAddress, consumer: config.consumerAddress },
         dataPlaneWaitMs: config.dataPlaneWaitMs,
+        sopsAgeKeyFile: config.sopsAgeKeyFile,
       },
     );
     if (!outcome.ok)
