@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],
+    // The faults run the CLI and the services from out/: rebuild whatever is older than its sources first.
+    globalSetup: ['test/support/build-before-tests.ts'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

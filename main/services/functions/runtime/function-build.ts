@@ -3,14 +3,15 @@ import path from 'node:path';
 
 import { build, type Message } from 'esbuild';
 
+import { functionModule, realFile } from '../../../process/service-bundle.js';
 import { PROJECT_ROOT } from '../../../stack/project-paths.js';
 import { denoSpecifiers } from './deno-specifiers.js';
 
-/** Runs inside every function's worker, ahead of the function's code. */
-const WORKER_RUNTIME = path.join(import.meta.dirname, 'worker-runtime.ts');
+/** Runs inside every function's worker, ahead of the function's code (built by `npm run build`). */
+const WORKER_RUNTIME = functionModule('functions/worker-runtime');
 
-/** Flow Desktop's own packages: what `npm:` imports of functions resolve to. */
-const NODE_MODULES = path.join(PROJECT_ROOT, 'node_modules');
+/** Flow Desktop's own packages: what `npm:` imports of functions resolve to (unpacked in a packaged app). */
+const NODE_MODULES = realFile(path.join(PROJECT_ROOT, 'node_modules'));
 
 /** A function compiled into one ES module that a worker thread runs. */
 export interface FunctionBuild {
