@@ -11,6 +11,8 @@ export default defineConfig({
       'supabase/tests/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // The fault suite has its own config and command (`npm run test:faults`).
+    exclude: ['**/node_modules/**', 'test/faults/**'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

@@ -12,34 +12,44 @@ import type { StackStatus } from './stack-status.js';
 export interface ControlRoutes {
   'GET /v1/status': { readonly request: Record<string, never>; readonly response: StackStatus };
   'GET /v1/logs': {
-    /** `search` is a case-insensitive regular expression; `n` the number of newest matching lines. */
+    /**
+     * `search` is a case-insensitive regular expression in RE2 syntax (linear-time: no lookarounds or
+     * backreferences; a bad one is a 400 `bad_search`); `n` (0–100000, default 100) the number of newest
+     * matching lines.
+     */
     readonly request: { readonly service?: string; readonly n?: number; readonly search?: string };
     readonly response: { readonly lines: readonly LogLine[] };
   };
   'POST /v1/services/start': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
   'POST /v1/services/stop': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
   'POST /v1/services/restart': {
-    readonly request: { readonly service: string };
+    readonly request: { readonly service: string } & OperationOptions;
     readonly response: ServiceInfo;
   };
-  'POST /v1/stack/restart': { readonly request: Record<string, never>; readonly response: StackStatus };
-  'POST /v1/reset': { readonly request: Record<string, never>; readonly response: ResetResult };
-  'POST /v1/purge': { readonly request: Record<string, never>; readonly response: ResetResult };
+  'POST /v1/stack/restart': { readonly request: OperationOptions; readonly response: StackStatus };
+  'POST /v1/reset': { readonly request: OperationOptions; readonly response: ResetResult };
+  'POST /v1/purge': { readonly request: OperationOptions; readonly response: ResetResult };
   'GET /v1/preflight': {
     readonly request: Record<string, never>;
-    readonly response: { readonly checks: readonly PreflightCheck[] };
+    readonly response: PreflightReport;
+  };
+  /** Runs the pre-flight checks again now (ports of running services count as this stack's own). */
+  'POST /v1/preflight': {
+    readonly request: Record<string, never>;
+    readonly response: PreflightReport;
   };
   'GET /v1/settings': { readonly request: Record<string, never>; readonly response: SettingsInfo };
   'PUT /v1/settings': { readonly request: Settings; readonly response: SettingsInfo };
   'POST /v1/diagnostics': {
-    readonly request: Record<string, never>;
-    readonly response: { readonly path: string; readonly bytes: number };
+    /** `inline`: also send the zip back (base64), for a browser to download. */
+    readonly request: { readonly inline?: boolean };
+    readonly response: { readonly path: string; readonly bytes: number; readonly base64?: string };
   };
   'GET /v1/mailbox': {
     readonly request: Record<string, never>;
@@ -54,7 +64,7 @@ export interface ControlRoutes {
     readonly response: { readonly url: string };
   };
   'POST /v1/shutdown': {
-    readonly request: Record<string, never>;
+    readonly request: { readonly requestedBy?: OperationRequester };
     readonly response: { readonly stopping: true };
   };
   'GET /v1/migrations': { readonly request: Record<string, never>; readonly response: MigrationsInfo };
@@ -79,6 +89,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'POST /v1/reset',
   'POST /v1/purge',
   'GET /v1/preflight',
+  'POST /v1/preflight',
   'GET /v1/settings',
   'PUT /v1/settings',
   'POST /v1/diagnostics',
@@ -94,8 +105,77 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
 export const EVENTS_PATH = '/v1/events';
 
-/** The one unauthenticated route: trades a one-time code (from a UI link) for the session token. */
+/**
+ * The GUI's browser session (headless mode): `POST` trades a UI link's one-time code (`{ code }`) for an
+ * HttpOnly, SameSite=Strict cookie shared by every tab of the origin; `GET` says whether the request's cookie is
+ * signed in; `DELETE` ends the session. All three answer `SessionInfo`.
+ */
 export const SESSION_PATH = '/v1/session';
+
+/**
+ * Stack operations run one at a time, whoever asks (GUI, tray, CLI): each gets an id, and is announced as a
+ * `stack-operation` event when it is queued, starts and ends. Stopping the whole stack (`POST /v1/shutdown`)
+ * does not queue: it goes first, and what waits is refused.
+ */
+export type StackOperationKind =
+  | 'start'
+  | 'stop'
+  | 'restart-stack'
+  | 'reset'
+  | 'purge'
+  | 'start-service'
+  | 'stop-service'
+  | 'restart-service';
+
+/** Who asked for an operation (`supervisor`: the initial start). */
+export type OperationRequester = 'cli' | 'gui' | 'tray' | 'supervisor' | 'client';
+
+/** One operation, running or waiting its turn. */
+export interface StackOperationInfo {
+  /** `op-<n>`, unique within the supervisor's life. */
+  readonly id: string;
+  readonly kind: StackOperationKind;
+  /** The service of a per-service operation. */
+  readonly service: string | null;
+  readonly requestedBy: OperationRequester;
+  readonly queuedAt: string;
+  /** When it started; null while it waits. */
+  readonly startedAt: string | null;
+}
+
+/**
+ * How a mutating request behaves while another operation runs: `refuse` (the default) answers 409
+ * `operation_in_progress` with the running and waiting operations (OperationBusyError); `wait` waits its turn.
+ */
+export interface OperationOptions {
+  readonly ifBusy?: 'wait' | 'refuse';
+  readonly requestedBy?: OperationRequester;
+}
+
+/** The 409 answer to a request refused because another operation runs (or the stack is stopping). */
+export interface OperationBusyError {
+  readonly error: {
+    readonly code: 'operation_in_progress' | 'stack_stopping';
+    readonly message: string;
+    readonly running: StackOperationInfo | null;
+    readonly queued: readonly StackOperationInfo[];
+  };
+}
+
+/** The header (and value) every cookie-authenticated request must carry; pages of other origins cannot send it. */
+export const SESSION_HEADER = 'x-requested-by';
+export const SESSION_HEADER_VALUE = 'flow-desktop';
+
+/** The answer of the session route. */
+export interface SessionInfo {
+  readonly signedIn: boolean;
+}
+
+/** The pre-flight checks and when they ran (ISO; null before the first run). */
+export interface PreflightReport {
+  readonly checks: readonly PreflightCheck[];
+  readonly ranAt: string | null;
+}
 
 /** What a database reset or purge did. */
 export interface ResetResult {

@@ -15,6 +15,16 @@ export interface DataPlaneReport {
   readonly steps: readonly string[];
 }
 
+/** Which checks a publication ran, so that a success says how far the catalog was checked. */
+export interface PublicationChecks {
+  /** Flow Desktop's own catalog checks (names, keys, schemas, bindings, deletions): run on every publication. */
+  readonly catalog: 'passed' | 'failed';
+  /** Flow's build and tests (flowctl-go): `skipped` without Flow binaries, or when earlier checks failed. */
+  readonly build: 'passed' | 'failed' | 'skipped';
+  /** What ran, in a line: "checked by Flow Desktop; not built (flowctl-go not found)". */
+  readonly summary: string;
+}
+
 /** Outcome of a publication. */
 export type PublicationStatus =
   | QueuedStatus
@@ -22,6 +32,7 @@ export type PublicationStatus =
       readonly type: 'buildFailed' | 'testFailed' | 'publishFailed';
       readonly error: string;
       readonly dataPlane?: DataPlaneReport;
+      readonly checks?: PublicationChecks;
     }
   | {
       readonly type: 'success';
@@ -30,6 +41,10 @@ export type PublicationStatus =
       readonly changed: number;
       readonly expanded: number;
       readonly dataPlane: DataPlaneReport;
+      /** Absent in statuses written before the checks were reported. */
+      readonly checks?: PublicationChecks;
+      /** Set when the catalog was not fully checked (no Flow build): the GUI shows it as a warning. */
+      readonly warning?: string;
     };
 
 /** Outcome of fetching a connector tag's spec and metadata. */

@@ -1,4 +1,6 @@
+import type { StackOperationInfo } from './control-api.js';
 import type { ServiceState } from './service-info.js';
+import type { StackProblem } from './stack-status.js';
 
 /**
  * Typed events of the supervisor. The GUI and the CLI subscribe to them through the control API; each has a
@@ -52,5 +54,28 @@ export interface LogEvent {
   readonly line: LogLine;
 }
 
+/** A problem of the whole stack appeared (or changed), or was resolved. */
+export interface StackProblemEvent {
+  readonly type: 'stack-problem';
+  readonly at: string;
+  readonly problem: StackProblem;
+  readonly resolved: boolean;
+}
+
+/** A stack operation was queued, started, finished, failed or refused. */
+export interface StackOperationEvent {
+  readonly type: 'stack-operation';
+  readonly at: string;
+  readonly operation: StackOperationInfo;
+  readonly status: 'queued' | 'running' | 'done' | 'failed' | 'refused';
+  readonly message: string;
+}
+
 /** Every event the supervisor emits. */
-export type StackEvent = ServiceStateEvent | ServiceRestartEvent | StackPhaseEvent | LogEvent;
+export type StackEvent =
+  | ServiceStateEvent
+  | ServiceRestartEvent
+  | StackPhaseEvent
+  | LogEvent
+  | StackProblemEvent
+  | StackOperationEvent;

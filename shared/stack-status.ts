@@ -1,3 +1,4 @@
+import type { StackOperationInfo } from './control-api.js';
 import type { ServiceInfo } from './service-info.js';
 
 /**
@@ -35,6 +36,23 @@ export interface StackStatus {
   readonly uiUrl?: string | null;
   /** Which Flow binaries were found (and where) and the data plane's addresses. */
   readonly dataPlane?: DataPlaneStatus;
+  /** The operation running now (start, reset, restart of a service...), and those waiting their turn. */
+  readonly operation?: StackOperationInfo | null;
+  readonly queuedOperations?: readonly StackOperationInfo[];
+  /** Problems of the stack as a whole (a full disk, an error the supervisor survived, orphans); newest last. */
+  readonly problems?: readonly StackProblem[];
+}
+
+/**
+ * A problem of the stack rather than of one service. `error` problems make the stack `degraded` until they
+ * are resolved (a full disk clears itself once lines can be written again); `warning`s only inform.
+ */
+export interface StackProblem {
+  /** Stable per kind of problem: `disk-full`, `log-write`, `state-write`, `uncaught-error`, `orphans`. */
+  readonly id: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly since: string;
 }
 
 /** Where a Flow binary was found: the configured bin directory, the app's `resources/bin/`, or `PATH`. */

@@ -20,6 +20,14 @@ export class ProgressPrinter {
       this.line(`  ↻ ${event.service}: ${event.reason} (retry in ${event.delayMs} ms)`);
       return;
     }
+    if (event.type === 'stack-operation' && event.status === 'queued') {
+      this.line(`  … ${event.operation.id} ${event.message}`);
+      return;
+    }
+    if (event.type === 'stack-problem') {
+      this.line(event.resolved ? `  ✓ resolved: ${event.problem.message}` : `  ✗ ${event.problem.message}`);
+      return;
+    }
     if (event.type !== 'stack-phase' || event.phase === 'services') return;
     const key = `${event.operation}:${event.phase}`;
     const seconds = (event.elapsedMs / 1000).toFixed(2);

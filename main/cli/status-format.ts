@@ -13,6 +13,7 @@ export function statusJson(status: StackStatus): Record<string, unknown> {
     running: status.running,
     pid: status.pid,
     dataDir: status.dataDir,
+    problems: status.problems ?? [],
     services: status.services.map((s) => ({
       name: s.name,
       state: s.state,
@@ -79,9 +80,17 @@ export function dataPlanePretty(dp: DataPlaneStatus): string[] {
 /** A human-readable status: the services as a table, then the connection details. */
 export function statusPretty(status: StackStatus): string {
   const lines: string[] = [];
-  const head = status.running ? `${status.state} (supervisor pid ${status.pid ?? '?'})` : 'not running';
+  const head = status.running
+    ? `${status.state} (supervisor pid ${status.pid ?? '?'})`
+    : status.state === 'degraded'
+      ? 'no supervisor, but some of its processes still run'
+      : 'not running';
   lines.push(`Flow Desktop stack: ${head}`);
   lines.push(`Data directory: ${status.dataDir}`, '');
+  for (const problem of status.problems ?? []) {
+    lines.push(`  ${problem.severity === 'error' ? '✗' : '!'} ${problem.message} (since ${problem.since})`);
+  }
+  if (status.problems?.length) lines.push('');
   const rows = [['SERVICE', 'STATE', 'PID', 'RESTARTS', 'UPTIME', 'PORT']];
   for (const s of status.services) rows.push(serviceRow(s));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

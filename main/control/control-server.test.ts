@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -12,6 +15,7 @@ import {
   startControlServer,
   type ControlServer,
 } from './control-server.js';
+import { SessionCodes } from './session-codes.js';
 
 const TOKEN = 'a-per-run-secret';
 
@@ -136,5 +140,131 @@ describe('control API server', () => {
     abort.abort();
     await following;
     expect(received).toEqual([event]);
+  });
+});
+
+/** A request with a method and body, answering status, headers and body. */
+function send(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+describe('control API server: the GUI session cookie (headless mode)', () => {
+  let server: ControlServer;
+  let codes: SessionCodes;
+  let root: string;
+
+  beforeEach(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'control-gui-'));
+    writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>gui</title>');
+    codes = new SessionCodes();
+    const unused = (): Promise<never> => Promise.reject(new Error('not used in this test'));
+    const base = Object.fromEntries(CONTROL_ROUTES.map((r) => [r, unused])) as unknown as Omit<
+      ControlHandlers,
+      'onEvent'
+    >;
+    server = await startControlServer(
+      {
+        ...base,
+        'GET /v1/status': () => Promise.resolve({ state: 'running' } as StackStatus),
+        onEvent: () => () => undefined,
+      },
+      { token: TOKEN, ui: { root, codes } },
+    );
+  });
+  afterEach(async () => {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  /** Trades a fresh code; returns the Set-Cookie header and the `name=value` pair a browser would send back. */
+  const signIn = async (): Promise<{ setCookie: string; cookie: string; body: string }> => {
+    const answer = await send(server.port, 'POST', '/v1/session', {}, { code: codes.issue() });
+    expect(answer.status).toBe(200);
+    const setCookie = answer.headers['set-cookie']?.[0] ?? '';
+    return { setCookie, cookie: setCookie.split(';')[0]!, body: answer.body };
+  };
+  const gui = { 'x-requested-by': 'flow-desktop', 'sec-fetch-site': 'same-origin' };
+
+  it('trades a one-time code for an HttpOnly, SameSite=Strict cookie named for its port, never the token', async () => {
+    const { setCookie, cookie, body } = await signIn();
+    expect(setCookie).toMatch(new RegExp(`^flow_desktop_session_${server.port}=[\\w-]{40,}; `));
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).toContain('Path=/');
+    expect(JSON.parse(body)).toEqual({ signedIn: true });
+    expect(body).not.toContain(TOKEN);
+    // Any number of tabs share the cookie: each request with it is authorized.
+    expect((await send(server.port, 'GET', '/v1/status', { ...gui, cookie })).status).toBe(200);
+    expect((await send(server.port, 'GET', '/v1/status', { ...gui, cookie })).status).toBe(200);
+    const asked = await send(server.port, 'GET', '/v1/session', { ...gui, cookie });
+    expect(JSON.parse(asked.body)).toEqual({ signedIn: true });
+  });
+
+  it('refuses a code twice, and an unknown code, with a sentence saying how to get a new link', async () => {
+    const code = codes.issue();
+    expect((await send(server.port, 'POST', '/v1/session', {}, { code })).status).toBe(200);
+    const again = await send(server.port, 'POST', '/v1/session', {}, { code });
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.body)).toMatchObject({ error: { code: 'invalid_code' } });
+    expect(again.body).toMatch(/flow-desktop status/);
+    expect((await send(server.port, 'POST', '/v1/session', {}, { code: 'guess' })).status).toBe(401);
+  });
+
+  it('accepts the cookie only from the GUI itself: its header, same-origin fetches, no foreign Origin', async () => {
+    const { cookie } = await signIn();
+    // A plain request carrying the cookie (a form post or <img> from another port of 127.0.0.1, which is
+    // the same site for SameSite) lacks the header.
+    expect((await send(server.port, 'GET', '/v1/status', { cookie })).status).toBe(401);
+    expect(
+      (await send(server.port, 'GET', '/v1/status', { ...gui, cookie, 'sec-fetch-site': 'same-site' }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await send(server.port, 'GET', '/v1/status', { ...gui, cookie, origin: 'http://127.0.0.1:5434' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await send(server.port, 'GET', '/v1/status', {
+          ...gui,
+          cookie,
+          origin: `http://127.0.0.1:${server.port}`,
+        })
+      ).status,
+    ).toBe(200);
+    // A made-up session and another port's cookie name are refused.
+    const forged = `flow_desktop_session_${server.port}=${'x'.repeat(43)}`;
+    expect((await send(server.port, 'GET', '/v1/status', { ...gui, cookie: forged })).status).toBe(401);
+    const otherPort = cookie.replace(`_${server.port}=`, '_1=');
+    expect((await send(server.port, 'GET', '/v1/status', { ...gui, cookie: otherPort })).status).toBe(401);
+    // The bearer token (Electron, the CLI) keeps working beside the cookie.
+    expect((await send(server.port, 'GET', '/v1/status', { authorization: `Bearer ${TOKEN}` })).status).toBe(
+      200,
+    );
+  });
+
+  it('ends the session on DELETE: the cookie is cleared and no longer accepted', async () => {
+    const { cookie } = await signIn();
+    const ended = await send(server.port, 'DELETE', '/v1/session', { ...gui, cookie });
+    expect(ended.status).toBe(200);
+    expect(ended.headers['set-cookie']?.[0]).toMatch(/Max-Age=0/);
+    expect((await send(server.port, 'GET', '/v1/status', { ...gui, cookie })).status).toBe(401);
+    expect(JSON.parse((await send(server.port, 'GET', '/v1/session', { ...gui, cookie })).body)).toEqual({
+      signedIn: false,
+    });
   });
 });

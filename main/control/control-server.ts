@@ -2,9 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 
-import type { ControlRoute, ControlRoutes } from '../../shared/control-api.js';
+import type { ControlRoute, ControlRoutes, SessionInfo } from '../../shared/control-api.js';
 import { CONTROL_ROUTES, EVENTS_PATH, SESSION_PATH } from '../../shared/control-api.js';
 import type { StackEvent } from '../../shared/stack-events.js';
+import { GuiSessions } from './gui-sessions.js';
 import type { SessionCodes } from './session-codes.js';
 import { serveStatic } from './static-files.js';
 
@@ -21,6 +22,8 @@ export class ControlRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More fields of the error body (the running operation of a 409, say). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -45,8 +48,9 @@ export interface ControlServerOptions {
 }
 
 /**
- * Serves the control API (and in headless mode the GUI) on 127.0.0.1. Every request needs the bearer token; requests whose Host is not
- * this loopback address, or that carry a foreign Origin, are refused (DNS rebinding, drive-by pages).
+ * Serves the control API (and in headless mode the GUI) on 127.0.0.1. Every request needs the bearer token, or
+ * (headless mode) the GUI's session cookie from the GUI's own pages; requests whose Host is not this loopback
+ * address, or that carry a foreign Origin, are refused (DNS rebinding, drive-by pages).
  */
 export async function startControlServer(
   handlers: ControlHandlers,
@@ -55,12 +59,16 @@ export async function startControlServer(
   const { token, port = 0, ui } = options;
   const sockets = new Set<Socket>();
   let boundPort = port;
+  let sessions: GuiSessions | null = null;
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       const status = error instanceof ControlRequestError ? error.status : 500;
       const code = error instanceof ControlRequestError ? error.code : 'internal';
+      // The rest of an oversized body is never read: the connection cannot be reused for another request.
+      if (status === 413 && !res.headersSent) res.setHeader('connection', 'close');
+      const details = error instanceof ControlRequestError ? error.details : {};
       sendJson(res, status, {
-        error: { code, message: error instanceof Error ? error.message : String(error) },
+        error: { ...details, code, message: error instanceof Error ? error.message : String(error) },
       });
     });
   });
@@ -75,27 +83,26 @@ export async function startControlServer(
       throw new ControlRequestError(403, 'forbidden_origin', `origin ${origin} may not use the control API`);
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (ui && req.method === 'POST' && url.pathname === SESSION_PATH) {
-      const body = (await readJson(req)) as { code?: unknown };
-      if (typeof body.code !== 'string' || !ui.codes.redeem(body.code)) {
-        throw new ControlRequestError(
-          401,
-          'invalid_code',
-          'this link has expired or was already used; get a new one with `flow-desktop status`',
-        );
-      }
-      sendJson(res, 200, { token });
+    if (ui && sessions && url.pathname === SESSION_PATH) {
+      await handleSession(req, res, ui.codes, sessions);
       return;
     }
     if (ui && req.method === 'GET' && !url.pathname.startsWith('/v1/')) {
       if (serveStatic(ui.root, url.pathname, res)) return;
       throw new ControlRequestError(404, 'no_gui', 'the GUI is not built; run `npm run build`');
     }
-    if (!tokenMatches(req.headers.authorization, token)) {
+    const byToken = tokenMatches(req.headers.authorization, token);
+    if (!byToken && !sessions?.authorizes(req)) {
       throw new ControlRequestError(401, 'unauthorized', 'missing or wrong bearer token');
     }
     if (req.method === 'GET' && url.pathname === EVENTS_PATH) {
       streamEvents(res, handlers.onEvent);
+      // A browser's stream ends with its session, so its tabs learn at once that they were signed out.
+      if (!byToken && sessions)
+        res.once(
+          'close',
+          sessions.onEnd(req, () => res.end()),
+        );
       return;
     }
     const route = `${req.method ?? 'GET'} ${url.pathname}`;
@@ -115,6 +122,7 @@ export async function startControlServer(
   });
   const address = server.address();
   boundPort = typeof address === 'object' && address ? address.port : port;
+  if (ui) sessions = new GuiSessions(boundPort);
   return {
     url: `http://127.0.0.1:${boundPort}`,
     port: boundPort,
@@ -124,6 +132,34 @@ export async function startControlServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The session route: trade a one-time code for the cookie (POST), ask (GET), sign out (DELETE). */
+async function handleSession(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  codes: SessionCodes,
+  sessions: GuiSessions,
+): Promise<void> {
+  if (req.method === 'GET') {
+    sendJson(res, 200, { signedIn: sessions.authorizes(req) } satisfies SessionInfo);
+    return;
+  }
+  if (req.method === 'DELETE') {
+    sendJson(res, 200, { signedIn: false } satisfies SessionInfo, { 'set-cookie': sessions.end(req) });
+    return;
+  }
+  if (req.method !== 'POST')
+    throw new ControlRequestError(405, 'method', `${req.method ?? ''} ${SESSION_PATH}`);
+  const body = (await readJson(req)) as { code?: unknown };
+  if (typeof body.code !== 'string' || !codes.redeem(body.code)) {
+    throw new ControlRequestError(
+      401,
+      'invalid_code',
+      'This sign-in link has expired or was already used. Run `flow-desktop status` for a new one.',
+    );
+  }
+  sendJson(res, 200, { signedIn: true } satisfies SessionInfo, { 'set-cookie': sessions.create() });
 }
 
 function streamEvents(res: http.ServerResponse, subscribe: ControlHandlers['onEvent']): void {
@@ -172,12 +208,17 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   }
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(text);
 }

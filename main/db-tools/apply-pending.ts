@@ -50,7 +50,8 @@ export async function applyPendingFile(options: {
   const { target, progress } = options;
   if (!existsSync(options.file)) throw new ApplyRefused(`${options.file} does not exist`);
   const file = readSqlFile(options.file);
-  const parsed = parsePendingFile(file.sql);
+  const parsed = await parsePendingFile(file.sql);
+  if (parsed.syntaxError) throw new ApplyRefused(`${file.fileName} is not valid SQL: ${parsed.syntaxError}`);
   if (parsed.statements.length === 0) throw new ApplyRefused(`${file.fileName} has no statements to apply`);
   if (parsed.header) {
     const diffedAgainst = parseTarget(parsed.header.target).identity;
@@ -60,12 +61,11 @@ export async function applyPendingFile(options: {
       );
     }
   }
-  const control = parsed.statements.find((s) =>
-    /^(begin|commit|rollback|start\s+transaction|end)\b/i.test(s),
-  );
+  // Transaction control, found by Postgres's parser (a `BEGIN ATOMIC … END` body is part of its function).
+  const control = parsed.parsed.find((s) => s.kind === 'TransactionStmt');
   if (control) {
     throw new ApplyRefused(
-      `${file.fileName} contains "${control.split('\n')[0] ?? control}"; remove it: db apply runs the whole file in one transaction`,
+      `${file.fileName} contains "${control.sql.split('\n')[0] ?? control.sql}" (line ${control.line}); remove it: db apply runs the whole file in one transaction`,
     );
   }
   const client = await progress.phase(`connecting to ${target.display}`, () =>

@@ -167,10 +167,10 @@ const UPPER_START =
   /^(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|INSERT|UPDATE|DELETE|SELECT|DO|SET|WITH|TRUNCATE|REFRESH)\b/;
 
 /** Statements of the migration files that start with an upper-case keyword. */
-export function keywordFindings(files: readonly SqlFile[]): (RawFinding & { file: string })[] {
+export async function keywordFindings(files: readonly SqlFile[]): Promise<(RawFinding & { file: string })[]> {
   const out: (RawFinding & { file: string })[] = [];
   for (const file of files) {
-    for (const statement of splitSql(file.sql)) {
+    for (const statement of await splitSql(file.sql)) {
       const keyword = UPPER_START.exec(statement.sql)?.[1];
       if (keyword) {
         out.push({

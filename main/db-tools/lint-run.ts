@@ -53,7 +53,7 @@ export async function runLint(options: LintRunOptions): Promise<LintReport> {
           found.push({ rule: rule.id, file, object, message });
         }
       }
-      for (const f of keywordFindings(migrations.files)) {
+      for (const f of await keywordFindings(migrations.files)) {
         found.push({ rule: f.rule, file: f.file, object: f.object, message: f.message });
       }
       return found;

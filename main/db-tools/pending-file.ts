@@ -1,7 +1,7 @@
 import type { PendingFileContent, PendingFileHeader } from '../../shared/control-api.js';
 import type { DiffSection, DiffStatement } from './schema-diff.js';
 import { isDestructive } from './sql-names.js';
-import { splitSql } from './sql-split.js';
+import { type SqlStatement, splitSql, SqlSyntaxError } from './sql-split.js';
 
 /** The first line of every file `db diff` writes. */
 const MARKER = '-- flow-desktop pending migration:';
@@ -23,6 +23,10 @@ export interface PendingFileMeta extends PendingFileHeader {
 /** A pending file's header and statements, read back from its text (which a reviewer may have edited). */
 export interface ParsedPendingFile extends Omit<PendingFileContent, 'file' | 'text'> {
   readonly header: PendingFileHeader | null;
+  /** The statements with their lines and parse-tree kinds (empty when the text does not parse). */
+  readonly parsed: readonly SqlStatement[];
+  /** Why Postgres's parser refuses the text (a reviewer's edit broke it), or null. */
+  readonly syntaxError: string | null;
 }
 
 /** Renders a pending file: a header saying what it was diffed against, then the statements by section. */
@@ -66,8 +70,16 @@ export function renderPendingFile(meta: PendingFileMeta, statements: readonly Di
 }
 
 /** Reads a pending file: its header (when `db diff` wrote it), statements, destructive ones and noise. */
-export function parsePendingFile(text: string): ParsedPendingFile {
-  const statements = splitSql(text).map((s) => s.sql);
+export async function parsePendingFile(text: string): Promise<ParsedPendingFile> {
+  let parsed: SqlStatement[] = [];
+  let syntaxError: string | null = null;
+  try {
+    parsed = await splitSql(text);
+  } catch (error: unknown) {
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    syntaxError = error.message;
+  }
+  const statements = parsed.map((s) => s.sql);
   const lines = text.split('\n');
   // The header ends at the first line that is not a comment; noise lines come after it.
   const bodyStart = lines.findIndex((l) => !l.startsWith('--'));
@@ -80,6 +92,8 @@ export function parsePendingFile(text: string): ParsedPendingFile {
     statements,
     destructive: statements.filter(isDestructive),
     noise,
+    parsed,
+    syntaxError,
   };
 }
 

@@ -8,6 +8,7 @@ import { classifyPrivilegeNoise } from './privilege-noise.js';
 import { diffPublications, inspectPublications } from './publication-diff.js';
 import { droppedObject, isDestructive } from './sql-names.js';
 import { serverVersion } from './target-database.js';
+import { createdViews, diffViewOptions, inspectViewOptions } from './view-options-diff.js';
 
 /** Which comparison a statement comes from; the pending file groups them in this order. */
 export type DiffSection = 'schema' | 'privileges' | 'comments' | 'publications';
@@ -71,6 +72,11 @@ export async function diffSchemas(
     inspectPublications(current.client, schemas),
   ]);
   const comments = diffComments(desiredComments, currentComments, recreated);
+  const [desiredViews, currentViews] = await Promise.all([
+    inspectViewOptions(desired.client, schemas),
+    inspectViewOptions(current.client, schemas),
+  ]);
+  const viewOptions = diffViewOptions(desiredViews, currentViews, createdViews(schemaStatements));
   const desiredTables = new Set(
     desiredAcls.filter((o) => o.kind === 'table').map((o) => `${o.schema}.${o.name}`),
   );
@@ -79,6 +85,7 @@ export async function diffSchemas(
     ...(schemaStatements.some((s) => !isSessionSetting(s)) ? schemaStatements : []).map((sql) =>
       plain(sql, 'schema'),
     ),
+    ...viewOptions.map((sql) => plain(sql, 'schema')),
     ...privileges.statements.map((s, i) => ({ ...plain(s.sql, 'privileges'), noise: noise.has(i) })),
     ...comments.map((sql) => plain(sql, 'comments')),
     ...publications.map((sql) => plain(sql, 'publications')),

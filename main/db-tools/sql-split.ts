@@ -1,122 +1,100 @@
-/** One SQL statement of a script, with the line it starts on (1-based). */
+// Splits SQL scripts into statements with Postgres's own parser (libpg_query, through the `libpg-query` package's
+// WebAssembly build: nothing native to compile), so `BEGIN ATOMIC … END` bodies, dollar quotes, nested comments
+// and string escapes are never cut, and a script that is not SQL is refused with the line of its error.
+import { loadModule, parseSync } from 'libpg-query';
+
+/** One SQL statement of a script, with the line it starts on (1-based) and its parse-tree node type. */
 export interface SqlStatement {
   readonly sql: string;
   readonly line: number;
+  /** The statement's node type in Postgres's parse tree, e.g. `CreateStmt`, `TransactionStmt`. */
+  readonly kind: string;
+}
+
+/** A script Postgres's parser refuses. */
+export class SqlSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`syntax error at line ${line}: ${detail}`);
+  }
+}
+
+let loaded: Promise<void> | null = null;
+
+/** Loads the parser's WebAssembly module once (about 0.1 s), on first use. */
+function parserReady(): Promise<void> {
+  loaded ??= loadModule();
+  return loaded;
+}
+
+/** The 1-based line of a character offset. */
+function lineOf(script: string, offset: number): number {
+  let line = 1;
+  for (let i = script.indexOf('\n'); i >= 0 && i < offset; i = script.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** The offset of the first character that is neither white space nor inside a comment. */
+function skipBlank(text: string, from = 0): number {
+  let i = from;
+  while (i < text.length) {
+    if (/\s/.test(text[i] ?? '')) i++;
+    else if (text.startsWith('--', i)) {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol + 1;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 0;
+      do {
+        if (text.startsWith('/*', i)) {
+          depth++;
+          i += 2;
+        } else if (text.startsWith('*/', i)) {
+          depth--;
+          i += 2;
+        } else i++;
+      } while (depth > 0 && i < text.length);
+    } else break;
+  }
+  return i;
+}
+
+interface RawStatement {
+  readonly stmt?: Record<string, unknown>;
+  readonly stmt_location?: number;
+  readonly stmt_len?: number;
 }
 
 /**
- * Splits a SQL script into its statements at top-level semicolons, as psql would: semicolons inside quoted
- * strings, quoted identifiers, comments and dollar-quoted bodies (`$$ ... $$`, `$fn$ ... $fn$`) do not end a
- * statement. Comments outside statements are dropped; a statement keeps its inner comments.
+ * Splits a SQL script into its statements, as Postgres parses them. Comments before a statement are dropped; a
+ * statement keeps its inner comments; the terminating semicolons are left out. Throws a SqlSyntaxError naming the
+ * line when the script does not parse.
  */
-export function splitSql(script: string): SqlStatement[] {
-  const statements: SqlStatement[] = [];
-  const lineAt = lineFinder(script);
-  let start = -1;
-  let i = 0;
-  const n = script.length;
-  const end = (at: number): void => {
-    if (start >= 0) {
-      const sql = script.slice(start, at).trim();
-      if (sql) statements.push({ sql, line: lineAt(start) });
-    }
-    start = -1;
-  };
-  while (i < n) {
-    const c = script[i] as string;
-    const next = script[i + 1];
-    if (c === '-' && next === '-') {
-      const eol = script.indexOf('\n', i);
-      i = eol < 0 ? n : eol + 1;
-      continue;
-    }
-    if (c === '/' && next === '*') {
-      i = skipBlockComment(script, i);
-      continue;
-    }
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    if (start < 0) start = i;
-    if (c === ';') {
-      end(i);
-      i++;
-      continue;
-    }
-    if (c === "'") {
-      const escapes = i > 0 && /[eE]/.test(script[i - 1] ?? '') && !/\w/.test(script[i - 2] ?? '');
-      i = skipQuoted(script, i, "'", escapes);
-      continue;
-    }
-    if (c === '"') {
-      i = skipQuoted(script, i, '"', false);
-      continue;
-    }
-    if (c === '$') {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
-      // `$1` parameters and identifiers containing `$` are not dollar quotes.
-      if (tag && !/[\w$]/.test(script[i - 1] ?? '')) {
-        const close = script.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? n : close + tag[0].length;
-        continue;
-      }
-    }
-    i++;
+export async function splitSql(script: string): Promise<SqlStatement[]> {
+  await parserReady();
+  let stmts: RawStatement[];
+  try {
+    stmts = (parseSync(script) as { stmts?: RawStatement[] }).stmts ?? [];
+  } catch (error: unknown) {
+    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const at = Buffer.from(script, 'utf8')
+      .subarray(0, Math.max(0, details?.cursorPosition ?? 0))
+      .toString('utf8').length;
+    throw new SqlSyntaxError(lineOf(script, at), error instanceof Error ? error.message : String(error));
   }
-  end(n);
-  return statements;
-}
-
-function skipQuoted(script: string, from: number, quote: string, backslashEscapes: boolean): number {
-  let i = from + 1;
-  while (i < script.length) {
-    const c = script[i];
-    if (backslashEscapes && c === '\\') {
-      i += 2;
-      continue;
-    }
-    if (c === quote) {
-      if (script[i + 1] === quote) {
-        i += 2;
-        continue;
-      }
-      return i + 1;
-    }
-    i++;
-  }
-  return script.length;
-}
-
-function skipBlockComment(script: string, from: number): number {
-  // Block comments nest in Postgres.
-  let depth = 0;
-  let i = from;
-  while (i < script.length) {
-    if (script.startsWith('/*', i)) {
-      depth++;
-      i += 2;
-    } else if (script.startsWith('*/', i)) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else i++;
-  }
-  return script.length;
-}
-
-/** Maps an offset to its 1-based line by binary search over the newline offsets. */
-function lineFinder(script: string): (offset: number) => number {
-  const newlines: number[] = [];
-  for (let i = script.indexOf('\n'); i >= 0; i = script.indexOf('\n', i + 1)) newlines.push(i);
-  return (offset) => {
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((newlines[mid] as number) < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
+  // Locations and lengths count UTF-8 bytes.
+  const bytes = Buffer.from(script, 'utf8');
+  return stmts.map((s) => {
+    const startByte = s.stmt_location ?? 0;
+    const endByte = s.stmt_len ? startByte + s.stmt_len : bytes.length;
+    const before = bytes.subarray(0, startByte).toString('utf8').length;
+    const raw = bytes.subarray(startByte, endByte).toString('utf8');
+    const skip = skipBlank(raw);
+    return {
+      sql: raw.slice(skip).trim(),
+      line: lineOf(script, before + skip),
+      kind: Object.keys(s.stmt ?? {})[0] ?? 'unknown',
+    };
+  });
 }

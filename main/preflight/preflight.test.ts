@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { freePort } from '../../test/support/free-port.js';
+import { startDockerDouble } from '../../test/fixtures/docker/docker-double.js';
+import { checkDocker } from './docker-check.js';
 import { findPortHolder } from './port-holder.js';
 import { checkPort, runPreflight } from './preflight.js';
 
@@ -19,11 +21,36 @@ describe('pre-flight', () => {
   it('passes on a free port, a writable directory and enough disk', async () => {
     const port = await freePort();
     const checks = await runPreflight(dir, [{ service: 'postgres', port, flag: '--db-port' }], null);
-    expect(checks.map((c) => [c.check, c.ok])).toEqual([
+    expect(checks.filter((c) => c.check !== 'Docker').map((c) => [c.check, c.ok])).toEqual([
       ['data directory', true],
       ['disk space', true],
       [`port ${port} (postgres)`, true],
     ]);
+    // Docker is always among the checks; without an engine it is a warning, never a failure that stops a start.
+    const docker = checks.find((c) => c.check === 'Docker');
+    expect(docker?.ok || docker?.warning).toBe(true);
+  });
+
+  it('checks Docker: an engine that answers /_ping passes, a missing socket warns with what is off', async () => {
+    const socket = path.join(dir, 'docker.sock');
+    const double = await startDockerDouble(socket);
+    try {
+      expect(await checkDocker(`unix://${socket}`)).toEqual({
+        check: 'Docker',
+        ok: true,
+        message: `Docker Engine answers at ${socket}`,
+      });
+    } finally {
+      await double.close();
+    }
+    const missing = await checkDocker(`unix://${path.join(dir, 'none.sock')}`);
+    expect(missing).toMatchObject({ check: 'Docker', ok: false, warning: true });
+    expect(missing.message).toBe(
+      `no Docker Engine at ${path.join(dir, 'none.sock')} (there is no socket); start Docker or set DOCKER_HOST: the stack runs without it, but connector images cannot be pulled (connector specs, discover)`,
+    );
+    expect((await checkDocker('tcp://127.0.0.1:2375')).message).toMatch(
+      /^DOCKER_HOST is tcp:.* not a unix socket/,
+    );
   });
 
   it('names the process holding a port, and the flag that moves the service', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 
 import type { PreflightCheck } from '../../shared/preflight.js';
 import { canTraverse } from '../services/postgres/postgres-binaries.js';
+import { checkDocker } from './docker-check.js';
 import type { PostgresUser } from '../services/postgres/postgres-user.js';
 import { findPortHolder } from './port-holder.js';
 
@@ -16,7 +17,7 @@ export interface PortNeed {
 
 const MIN_FREE_BYTES = 300 * 1024 * 1024;
 
-/** Runs every check before a start: ports free, data directory usable, enough disk space. */
+/** Runs every check before a start: ports free, data directory usable, enough disk space, Docker (a warning). */
 export async function runPreflight(
   dataDir: string,
   ports: readonly PortNeed[],
@@ -27,6 +28,7 @@ export async function runPreflight(
   checks.push(checkDisk(dataDir));
   checks.push(...checkDistinctPorts(ports));
   for (const need of ports) checks.push(await checkPort(need));
+  checks.push(await checkDocker());
   return checks;
 }
 
@@ -76,20 +78,26 @@ function checkDistinctPorts(ports: readonly PortNeed[]): PreflightCheck[] {
   return problems;
 }
 
-function checkDataDir(dataDir: string, pgUser: PostgresUser | null): PreflightCheck {
-  const check = 'data directory';
+/**
+ * The pre-flight's sentence when the data directory cannot be created or written (read-only, full, no
+ * permission), or null when it can. Commands check this before they write anything there.
+ */
+export function dataDirWriteProblem(dataDir: string): string | null {
   try {
     mkdirSync(dataDir, { recursive: true });
     const probe = path.join(dataDir, `.write-test-${process.pid}`);
     writeFileSync(probe, 'ok');
     rmSync(probe);
+    return null;
   } catch (error: unknown) {
-    return {
-      check,
-      ok: false,
-      message: `data directory ${dataDir} is not writable (${(error as Error).message}); choose another with --data-dir or FLOW_DESKTOP_HOME`,
-    };
+    return `data directory ${dataDir} is not writable (${(error as Error).message}); choose another with --data-dir or FLOW_DESKTOP_HOME`;
   }
+}
+
+function checkDataDir(dataDir: string, pgUser: PostgresUser | null): PreflightCheck {
+  const check = 'data directory';
+  const problem = dataDirWriteProblem(dataDir);
+  if (problem) return { check, ok: false, message: problem };
   if (pgUser) allowTraversal(dataDir);
   if (pgUser && !canTraverse(path.join(dataDir, 'x'), pgUser.uid, pgUser.gid)) {
     return {

@@ -11,6 +11,8 @@ export interface DataDirLayout {
   readonly run: string;
   readonly controlFile: string;
   readonly processesFile: string;
+  /** Pid and start time of the process holding the data directory's owner lock (the supervisor). */
+  readonly ownerFile: string;
   readonly secretsFile: string;
   /** Durable facts of this stack (the ports it last ran with). */
   readonly stackFile: string;
@@ -44,6 +46,7 @@ export function dataDirLayout(root: string): DataDirLayout {
     run,
     controlFile: path.join(run, 'control.json'),
     processesFile: path.join(run, 'processes.json'),
+    ownerFile: path.join(run, 'owner.json'),
     secretsFile: path.join(abs, 'secrets.json'),
     stackFile: path.join(abs, 'stack.json'),
     settingsFile: path.join(abs, 'settings.json'),

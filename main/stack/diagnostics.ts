@@ -7,7 +7,7 @@ import { strToU8, zipSync } from 'fflate';
 import type { PreflightCheck } from '../../shared/preflight.js';
 import type { StackStatus } from '../../shared/stack-status.js';
 import type { DataDirLayout } from './data-dir.js';
-import { readSettings } from './settings-store.js';
+import { readSettingsLenient } from './settings-store.js';
 
 /** What goes into a diagnostics bundle besides the logs. */
 export interface DiagnosticsInput {
@@ -33,7 +33,7 @@ export function writeDiagnostics(input: DiagnosticsInput): { path: string; bytes
   const json = (value: unknown): Uint8Array => strToU8(redact(JSON.stringify(value, null, 2)));
   const files: Record<string, Uint8Array> = {
     'status.json': json(input.status),
-    'settings.json': json(readSettings(input.layout.settingsFile)),
+    'settings.json': json(readSettingsLenient(input.layout.settingsFile)),
     'preflight.json': json(input.preflight),
     'versions.json': json({
       ...input.versions,

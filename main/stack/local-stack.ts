@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
 
-import type { ResetResult } from '../../shared/control-api.js';
+import type { OperationOptions, OperationRequester, ResetResult } from '../../shared/control-api.js';
 import type { PreflightCheck } from '../../shared/preflight.js';
 import { READY_STATES, type ServiceState } from '../../shared/service-info.js';
 import type { ConnectionInfo, StackState, StackStatus } from '../../shared/stack-status.js';
 import { runPreflight, type PortNeed } from '../preflight/preflight.js';
+import { readProcessIdentity } from '../process/process-identity.js';
 import { ProcessRegistry } from '../process/process-registry.js';
 import { type DataPlanePlan, dataPlaneStatus } from '../services/data-plane/data-plane-plan.js';
 import { gatewayVerificationKey } from '../services/data-plane/gateway-registration.js';
@@ -15,6 +16,7 @@ import { clearStalePostmaster } from '../services/postgres/postgres-cluster.js';
 import { postgresUser, type PostgresUser } from '../services/postgres/postgres-user.js';
 import { Supervisor, type StartOutcome } from '../supervisor/supervisor.js';
 import type { StackConfig } from './stack-config.js';
+import { OperationQueue } from './operation-queue.js';
 import { loadOrCreateSecrets, type StackSecrets } from './secrets.js';
 import { stackServiceContext, stackServices } from './stack-services.js';
 
@@ -26,9 +28,14 @@ const ROOT_BINARY_CACHE = '/var/cache/flow-desktop';
  * status). The CLI's foreground and detached modes and, later, the Electron app all drive this class.
  */
 export class LocalStack {
-  private operation: 'starting' | 'stopping' | null = null;
+  /** True while the whole stack is being stopped (which runs alongside whatever operation was running). */
+  private stopping = false;
+  /** Start, stop, reset, purge and per-service operations, one at a time whoever asks. */
+  readonly operations: OperationQueue;
   /** The pre-flight results of the last start, for the GUI. */
   lastPreflight: readonly PreflightCheck[] = [];
+  /** When the pre-flight checks last ran (ISO), or null. */
+  lastPreflightAt: string | null = null;
 
   private constructor(
     readonly config: StackConfig,
@@ -38,15 +45,17 @@ export class LocalStack {
     private readonly pgUser: PostgresUser | null,
     /** The Flow binaries found when the stack was made, and what of the data plane runs. */
     readonly dataPlane: DataPlanePlan,
-  ) {}
+  ) {
+    this.operations = new OperationQueue((event) => supervisor.publish(event));
+  }
 
   /** Builds the stack for a configuration (creating the data directory's secrets on first use). */
   static async create(config: StackConfig): Promise<LocalStack> {
-    const secrets = await loadOrCreateSecrets(config.layout.secretsFile);
+    const secrets = await loadOrCreateSecrets(config.layout.secretsFile, config.layout.pgdata);
     const pgUser = postgresUser();
     const found = findPostgresBinaries();
     const binaries = pgUser ? reachableBinaries(found, pgUser.uid, pgUser.gid, ROOT_BINARY_CACHE) : found;
-    const registry = new ProcessRegistry(config.layout.processesFile);
+    const registry = new ProcessRegistry(config.layout.processesFile, readProcessIdentity(process.pid));
     const ctx = stackServiceContext(config, secrets, pgUser, binaries);
     const specs = stackServices(ctx);
     return new LocalStack(
@@ -74,26 +83,49 @@ export class LocalStack {
     const ports = [...this.portNeeds(), ...extraPorts];
     const checks = await runPreflight(this.config.layout.root, ports, this.pgUser);
     this.lastPreflight = checks;
-    return checks.filter((c) => !c.ok);
+    this.lastPreflightAt = new Date().toISOString();
+    return checks.filter((c) => !c.ok && !c.warning);
   }
 
-  /** Starts every service; resolves when each has come to rest. */
-  async up(): Promise<StartOutcome> {
-    this.operation = 'starting';
-    try {
-      return await this.supervisor.startAll();
-    } finally {
-      this.operation = null;
-    }
+  /**
+   * Runs the pre-flight checks again while the stack runs: the ports of services running now are this stack's
+   * own, so only the others are tried.
+   */
+  async rerunPreflight(): Promise<readonly PreflightCheck[]> {
+    const running = new Set(
+      this.supervisor
+        .services()
+        .filter((s) => s.pid !== null)
+        .map((s) => s.name),
+    );
+    // An extra port of a service is named `<service> (<what>)`, e.g. `supabase-api (mailbox)`.
+    const ours = (need: PortNeed): boolean => running.has(need.service.replace(/ \(.*\)$/, ''));
+    const ports = this.portNeeds().filter((need) => !ours(need));
+    const checks = await runPreflight(this.config.layout.root, ports, this.pgUser);
+    const own = this.portNeeds()
+      .filter(ours)
+      .map((need) => ({
+        check: `port ${need.port} (${need.service})`,
+        ok: true,
+        message: `port ${need.port} is in use by ${need.service} of this stack`,
+      }));
+    this.lastPreflight = [...checks, ...own];
+    this.lastPreflightAt = new Date().toISOString();
+    return this.lastPreflight;
   }
 
-  /** Stops every service, dependents first. */
-  async down(): Promise<void> {
-    this.operation = 'stopping';
+  /** Starts every service (the initial start waits its turn); resolves when each has come to rest. */
+  async up(options: OperationOptions = { requestedBy: 'supervisor', ifBusy: 'wait' }): Promise<StartOutcome> {
+    return this.operations.run({ ...options, kind: 'start' }, () => this.supervisor.startAll());
+  }
+
+  /** Stops every service, dependents first. Goes ahead of any waiting operation, which is refused. */
+  async down(requestedBy: OperationRequester = 'client'): Promise<void> {
+    this.stopping = true;
     try {
-      await this.supervisor.stopAll();
+      await this.operations.stopFirst(requestedBy, () => this.supervisor.stopAll());
     } finally {
-      this.operation = null;
+      this.stopping = false;
     }
   }
 
@@ -102,7 +134,11 @@ export class LocalStack {
    * that cannot start is re-initialised from scratch. With `leaveRunning` false (no stack was running), the
    * services it started are stopped again.
    */
-  async reset(leaveRunning: boolean): Promise<ResetResult> {
+  async reset(leaveRunning: boolean, options: OperationOptions = {}): Promise<ResetResult> {
+    return this.operations.run({ ...options, kind: 'reset' }, () => this.resetNow(leaveRunning));
+  }
+
+  private async resetNow(leaveRunning: boolean): Promise<ResetResult> {
     const begun = Date.now();
     const sup = this.supervisor;
     const dependents = sup.dependentsOf('postgres');
@@ -148,48 +184,63 @@ export class LocalStack {
   }
 
   /** Starts one service and the services that depend on it (their dependencies start first if needed). */
-  async startService(name: string): Promise<void> {
-    await this.supervisor.startSome([name, ...this.supervisor.dependentsOf(name)]);
+  async startService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'start-service', service: name }, () =>
+      this.supervisor.startSome([name, ...this.supervisor.dependentsOf(name)]),
+    );
   }
 
   /** Stops one service and, first, everything that depends on it. */
-  async stopService(name: string): Promise<void> {
-    await this.supervisor.stopSome([name, ...this.supervisor.dependentsOf(name)], 'stopped by the user');
+  async stopService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'stop-service', service: name }, () =>
+      this.supervisor.stopSome([name, ...this.supervisor.dependentsOf(name)], 'stopped by the user'),
+    );
+  }
+
+  /** Restarts one service (recorded as a restart with its reason). */
+  async restartService(name: string, options: OperationOptions = {}): Promise<void> {
+    await this.operations.run({ ...options, kind: 'restart-service', service: name }, () =>
+      this.supervisor.restartService(name, 'restart requested by the user'),
+    );
   }
 
   /** Stops and starts every service. */
-  async restartStack(): Promise<StartOutcome> {
-    await this.down();
-    return this.up();
+  async restartStack(options: OperationOptions = {}): Promise<StartOutcome> {
+    return this.operations.run({ ...options, kind: 'restart-stack' }, async () => {
+      await this.supervisor.stopAll('stack restarting');
+      return this.supervisor.startAll();
+    });
   }
 
   /**
    * The last reset tier: stops everything, deletes the cluster, the logs' history stays, then starts from
    * scratch (initdb, bootstrap, migrations, seed). Secrets and settings are kept, so keys stay valid.
    */
-  async purge(): Promise<ResetResult> {
-    const begun = Date.now();
-    const sup = this.supervisor;
-    sup.phase('reset', 'purge', 'running', begun, 'stopping the stack and deleting its database cluster');
-    await this.down();
-    rmSync(this.config.layout.pgdata, { recursive: true, force: true });
-    const outcome = await this.up();
-    const result: ResetResult = outcome.ok
-      ? { ok: true, elapsedMs: Date.now() - begun, reinitialised: true }
-      : {
-          ok: false,
-          elapsedMs: Date.now() - begun,
-          reinitialised: true,
-          error: outcome.failed.map((s) => this.failureOf(s.name)).join('; '),
-        };
-    sup.phase(
-      'reset',
-      'done',
-      result.ok ? 'done' : 'failed',
-      begun,
-      result.ok ? 'data purged' : (result.error ?? ''),
-    );
-    return result;
+  async purge(options: OperationOptions = {}): Promise<ResetResult> {
+    return this.operations.run({ ...options, kind: 'purge' }, async () => {
+      const begun = Date.now();
+      const sup = this.supervisor;
+      sup.phase('reset', 'purge', 'running', begun, 'stopping the stack and deleting its database cluster');
+      await sup.stopAll('purge');
+      rmSync(this.config.layout.pgdata, { recursive: true, force: true });
+      const outcome = await sup.startAll();
+      const result: ResetResult = outcome.ok
+        ? { ok: true, elapsedMs: Date.now() - begun, reinitialised: true }
+        : {
+            ok: false,
+            elapsedMs: Date.now() - begun,
+            reinitialised: true,
+            error: outcome.failed.map((s) => this.failureOf(s.name)).join('; '),
+          };
+      sup.phase(
+        'reset',
+        'done',
+        result.ok ? 'done' : 'failed',
+        begun,
+        result.ok ? 'data purged' : (result.error ?? ''),
+      );
+      return result;
+    });
   }
 
   /** Every secret of this stack, for redaction. */
@@ -208,15 +259,85 @@ export class LocalStack {
   /** The stack's status as this supervisor sees it. */
   status(pid: number | null): StackStatus {
     const services = this.supervisor.services();
+    const problems = this.supervisor.problems();
+    const troubled = problems.some((p) => p.severity === 'error');
+    const settled = overallState(services.map((s) => s.state));
     return {
       running: pid !== null,
-      state: pid === null ? 'stopped' : (this.operation ?? overallState(services.map((s) => s.state))),
+      state:
+        pid === null
+          ? 'stopped'
+          : (this.busyState() ?? (troubled && settled === 'running' ? 'degraded' : settled)),
+      operation: this.operations.current(),
+      queuedOperations: this.operations.queued(),
+      problems,
       pid,
       dataDir: this.config.layout.root,
       services,
       connection: connectionInfo(this.config, this.secrets),
       dataPlane: dataPlaneStatus(this.dataPlane),
     };
+  }
+
+  /**
+   * The status when no supervisor answers, from what really runs: children recorded in processes.json that are
+   * still alive are shown with their pid and a live probe, never as `stopped` — orphans of a supervisor that
+   * died, or the children of one that is alive but does not answer (`unresponsive`, its pid).
+   */
+  async offlineStatus(unresponsive: { readonly pid: number } | null): Promise<StackStatus> {
+    const base = this.status(null);
+    const { ownerAlive, alive } = this.registry.recorded();
+    const children = unresponsive || !ownerAlive ? alive : [];
+    const services = await Promise.all(
+      base.services.map(async (service) => {
+        const child = children.find((c) => c.service === service.name);
+        if (!child) return service;
+        const up = await this.supervisor.probeOnce(service.name);
+        const why = unresponsive
+          ? `run by the supervisor (pid ${unresponsive.pid}), which does not answer`
+          : 'left running by a supervisor that is gone';
+        return {
+          ...service,
+          state: up ? ('healthy' as const) : ('unhealthy' as const),
+          pid: child.identity.pid,
+          lastError: { message: why, at: new Date().toISOString(), logTail: [] },
+        };
+      }),
+    );
+    const problems = [...(base.problems ?? [])];
+    const since = new Date().toISOString();
+    if (unresponsive) {
+      problems.push({
+        id: 'unresponsive',
+        severity: 'error',
+        message: `the supervisor (pid ${unresponsive.pid}) holds this data directory but does not answer; \`flow-desktop down\` stops it`,
+        since,
+      });
+    } else if (children.length > 0) {
+      const list = children.map((c) => `${c.service} (pid ${c.identity.pid})`).join(', ');
+      problems.push({
+        id: 'orphans',
+        severity: 'error',
+        message: `the supervisor is gone but ${list} still ${children.length === 1 ? 'runs' : 'run'}; \`flow-desktop down\` stops ${children.length === 1 ? 'it' : 'them'}, \`flow-desktop up\` starts afresh`,
+        since,
+      });
+    }
+    const troubled = problems.some((p) => p.severity === 'error');
+    return {
+      ...base,
+      running: unresponsive !== null,
+      pid: unresponsive?.pid ?? null,
+      state: troubled ? 'degraded' : 'stopped',
+      services,
+      problems,
+    };
+  }
+
+  /** `starting`/`stopping` while the whole stack starts or stops. */
+  private busyState(): 'starting' | 'stopping' | null {
+    if (this.stopping) return 'stopping';
+    const kind = this.operations.current()?.kind;
+    return kind === 'start' || kind === 'restart-stack' ? 'starting' : null;
   }
 
   private portNeeds(): PortNeed[] {

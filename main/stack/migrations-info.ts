@@ -54,7 +54,7 @@ export function migrationsHandlers(stack: LocalStack): MigrationsHandlers {
         local,
         localNote: note,
         lastDiff: state.lastDiff(),
-        pending: pendingFiles(pendingDir, state),
+        pending: await pendingFiles(pendingDir, state),
         lint: state.lint(),
         databaseTests: state.databaseTests(),
       };
@@ -74,8 +74,13 @@ export function migrationsHandlers(stack: LocalStack): MigrationsHandlers {
         );
       }
       const text = readFileSync(path.join(pendingDir, file), 'utf8');
-      const { statements, destructive, noise } = parsePendingFile(text);
-      return Promise.resolve({ file, text, statements, destructive, noise });
+      return parsePendingFile(text).then(({ statements, destructive, noise }) => ({
+        file,
+        text,
+        statements,
+        destructive,
+        noise,
+      }));
     },
     'POST /v1/migrations/lint': () => {
       // One lint at a time: a second click waits for the run in progress.
@@ -146,15 +151,16 @@ async function localMigrations(
   };
 }
 
-function pendingFiles(dir: string, state: DbToolsState): PendingFileInfo[] {
+async function pendingFiles(dir: string, state: DbToolsState): Promise<PendingFileInfo[]> {
   if (!existsSync(dir)) return [];
   const history = state.applied();
-  return readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((file) => {
+    .sort();
+  return Promise.all(
+    files.map(async (file) => {
       const text = readFileSync(path.join(dir, file), 'utf8');
-      const parsed = parsePendingFile(text);
+      const parsed = await parsePendingFile(text);
       const sum = checksum(text);
       return {
         file,
@@ -166,5 +172,6 @@ function pendingFiles(dir: string, state: DbToolsState): PendingFileInfo[] {
           .filter((h) => h.file === file && h.checksum === sum)
           .map((h) => ({ target: h.target, at: h.at })),
       };
-    });
+    }),
+  );
 }

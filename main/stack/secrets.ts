@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { SignJWT } from 'jose';
+
+import { readJsonObject, StateFileError, writeFileAtomic } from './state-file.js';
 
 /** Secrets of one data directory, generated on first start and kept with owner-only permissions. */
 export interface StackSecrets {
@@ -14,14 +16,34 @@ export interface StackSecrets {
 }
 
 const TEN_YEARS_S = 10 * 365 * 24 * 3600;
+const KEYS = ['jwtSecret', 'anonKey', 'serviceRoleKey', 'superuserPassword'] as const;
 
-/** Loads the data directory's secrets, creating them on first use. */
-export async function loadOrCreateSecrets(file: string): Promise<StackSecrets> {
-  if (existsSync(file)) {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>;
-    if (parsed.jwtSecret && parsed.anonKey && parsed.serviceRoleKey && parsed.superuserPassword) {
-      return parsed as StackSecrets;
+/**
+ * Loads the data directory's secrets, creating them on first use — and only then. An existing secrets.json is
+ * never replaced: new secrets would invalidate every key handed out and lock the stack out of its own
+ * database (the superuser password is in there). A damaged one stops the start with a sentence naming the file
+ * and what is wrong; a missing one next to an existing database cluster (`pgdata`) does too.
+ */
+export async function loadOrCreateSecrets(file: string, pgdata?: string): Promise<StackSecrets> {
+  const remedy = `flow-desktop never replaces it: restore it, or delete it together with ${pgdata ?? 'the database cluster'} to start with a new, empty database`;
+  const parsed = readJsonObject(file, remedy);
+  if (parsed) {
+    const missing = KEYS.filter((k) => typeof parsed[k] !== 'string' || parsed[k] === '');
+    if (missing.length > 0) {
+      throw new StateFileError(
+        file,
+        `is damaged: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing or empty`,
+        remedy,
+      );
     }
+    return parsed as unknown as StackSecrets;
+  }
+  if (pgdata && existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    throw new StateFileError(
+      file,
+      `is missing, but ${pgdata} holds a database made with the secrets it had (its superuser password)`,
+      'restore secrets.json, or delete the database cluster too to start with a new, empty database',
+    );
   }
   const jwtSecret = randomBytes(32).toString('base64url');
   const secrets: StackSecrets = {
@@ -30,9 +52,7 @@ export async function loadOrCreateSecrets(file: string): Promise<StackSecrets> {
     serviceRoleKey: await signApiKey(jwtSecret, 'service_role'),
     superuserPassword: randomBytes(18).toString('base64url'),
   };
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileAtomic(file, JSON.stringify(secrets, null, 2), { mode: 0o600, exclusive: true });
   return secrets;
 }
 

@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { Settings } from '../../shared/control-api.js';
@@ -8,25 +7,32 @@ import {
   discoverFlowBinaries,
   FLOW_BINARY_NEEDS,
 } from '../services/data-plane/flow-binaries.js';
+import { readJsonObject, writeFileAtomic } from './state-file.js';
 
 /** The Flow binaries the stack looks for (in the bin directory, then resources/bin/, then PATH). */
 export const FLOW_BINARIES = FLOW_BINARY_NEEDS.map((b) => b.name);
 
-/** Reads a data directory's settings (empty when none were saved). */
+/**
+ * Reads a data directory's settings (empty when none were saved). A damaged file is an error naming it — not
+ * silently the defaults, which would start the stack on ports the user did not choose.
+ */
 export function readSettings(file: string): Settings {
-  if (!existsSync(file)) return {};
+  return readJsonObject(file, 'fix it, or delete it to use the default settings') ?? {};
+}
+
+/** Like readSettings, but a damaged file reads as no settings (for diagnostics, which must work on a broken stack). */
+export function readSettingsLenient(file: string): Settings {
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Settings;
+    return readSettings(file);
   } catch {
     return {};
   }
 }
 
-/** Checks settings and saves them; throws one sentence naming the first bad value. */
+/** Checks settings and saves them (whole, or not at all); throws one sentence naming the first bad value. */
 export function writeSettings(file: string, settings: Settings): Settings {
   const checked = validateSettings(settings);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(checked, null, 2));
+  writeFileAtomic(file, JSON.stringify(checked, null, 2));
   return checked;
 }
 

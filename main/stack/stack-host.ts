@@ -2,16 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { ControlRoutes, Settings, SettingsInfo } from '../../shared/control-api.js';
+import type {
+  ControlRoutes,
+  OperationOptions,
+  OperationRequester,
+  Settings,
+  SettingsInfo,
+} from '../../shared/control-api.js';
 import type { MailMessage } from '../../shared/mailbox.js';
 import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
+import { LogSearchError, searchLogLines } from '../logs/log-search.js';
 import { ControlRequestError, startControlServer } from '../control/control-server.js';
 import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
 import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
 import { migrationsHandlers } from './migrations-info.js';
+import { OperationBusy } from './operation-queue.js';
 import { PROJECT_ROOT } from './project-paths.js';
 import { findFlowBinaries, readSettings, validateSettings, writeSettings } from './settings-store.js';
 
@@ -32,6 +40,9 @@ export interface HostOptions {
   /** The built GUI to serve on the UI port; omit to serve only the control API on a free port. */
   readonly guiRoot?: string;
 }
+
+/** The most log lines one request may ask for (more than any service keeps in memory). */
+const MAX_LOG_LINES = 100_000;
 
 const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   version: string;
@@ -67,37 +78,55 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     [R in keyof ControlRoutes]: (req: ControlRoutes[R]['request']) => Promise<ControlRoutes[R]['response']>;
   } = {
     'GET /v1/status': () => Promise.resolve({ ...stack.status(process.pid), uiUrl: uiBase }),
-    'GET /v1/logs': (req) =>
-      Promise.resolve({
-        lines: filterLogs(
-          sup.logs.tail(req.service === undefined ? undefined : requireService(req.service)),
-          req.search,
-          req.n ?? 100,
-        ),
+    'GET /v1/logs': async (req) => ({
+      lines: await filterLogs(
+        sup.logs.tail(req.service === undefined ? undefined : requireService(req.service)),
+        req.search,
+        req.n,
+      ),
+    }),
+    'POST /v1/services/start': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.startService(name, operationOptions(req));
+        return sup.service(name);
       }),
-    'POST /v1/services/start': async (req) => {
-      const name = requireService(req.service);
-      await stack.startService(name);
-      return sup.service(name);
+    'POST /v1/services/stop': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.stopService(name, operationOptions(req));
+        return sup.service(name);
+      }),
+    'POST /v1/services/restart': (req) =>
+      operation(async () => {
+        const name = requireService(req.service);
+        await stack.restartService(name, operationOptions(req));
+        return sup.service(name);
+      }),
+    'POST /v1/stack/restart': (req) =>
+      operation(async () => {
+        await stack.restartStack(operationOptions(req));
+        return { ...stack.status(process.pid), uiUrl: uiBase };
+      }),
+    'POST /v1/reset': (req) => operation(() => stack.reset(true, operationOptions(req))),
+    'POST /v1/purge': (req) => operation(() => stack.purge(operationOptions(req))),
+    'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight, ranAt: stack.lastPreflightAt }),
+    'POST /v1/preflight': async () => ({
+      checks: await stack.rerunPreflight(),
+      ranAt: stack.lastPreflightAt,
+    }),
+    'GET /v1/settings': () => {
+      try {
+        return Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile)));
+      } catch (error: unknown) {
+        // A damaged settings.json: say which file and what is wrong (PUT /v1/settings replaces it).
+        throw new ControlRequestError(
+          500,
+          'damaged_settings',
+          error instanceof Error ? error.message : String(error),
+        );
+      }
     },
-    'POST /v1/services/stop': async (req) => {
-      const name = requireService(req.service);
-      await stack.stopService(name);
-      return sup.service(name);
-    },
-    'POST /v1/services/restart': async (req) => {
-      const name = requireService(req.service);
-      await sup.restartService(name, 'restart requested by the user');
-      return sup.service(name);
-    },
-    'POST /v1/stack/restart': async () => {
-      await stack.restartStack();
-      return { ...stack.status(process.pid), uiUrl: uiBase };
-    },
-    'POST /v1/reset': () => stack.reset(true),
-    'POST /v1/purge': () => stack.purge(),
-    'GET /v1/preflight': () => Promise.resolve({ checks: stack.lastPreflight }),
-    'GET /v1/settings': () => Promise.resolve(settingsInfo(stack, readSettings(config.layout.settingsFile))),
     'PUT /v1/settings': (req) => {
       try {
         // Ports left unset keep their current values: check the combination the next start will use.
@@ -116,16 +145,18 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         );
       }
     },
-    'POST /v1/diagnostics': () =>
-      Promise.resolve(
-        writeDiagnostics({
-          layout: config.layout,
-          status: stack.status(process.pid),
-          preflight: stack.lastPreflight,
-          versions: { flowDesktop: version, postgres: sup.service('postgres').description },
-          secrets: [...stack.secretValues(), token],
-        }),
-      ),
+    'POST /v1/diagnostics': (req) => {
+      const written = writeDiagnostics({
+        layout: config.layout,
+        status: stack.status(process.pid),
+        preflight: stack.lastPreflight,
+        versions: { flowDesktop: version, postgres: sup.service('postgres').description },
+        secrets: [...stack.secretValues(), token],
+      });
+      return Promise.resolve(
+        req.inline ? { ...written, base64: readFileSync(written.path).toString('base64') } : written,
+      );
+    },
     'GET /v1/mailbox': async () => ({ messages: await mailbox<MailMessage[]>(config.ports.inbucket, 'GET') }),
     'POST /v1/mailbox/clear': () => mailbox<{ deleted: number }>(config.ports.inbucket, 'DELETE'),
     'POST /v1/ui-link': () => {
@@ -138,8 +169,8 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         );
       return Promise.resolve({ url });
     },
-    'POST /v1/shutdown': () => {
-      void shutdown();
+    'POST /v1/shutdown': (req) => {
+      void shutdown(requester(req.requestedBy));
       return Promise.resolve({ stopping: true as const });
     },
     ...migrationsHandlers(stack),
@@ -160,9 +191,9 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     ...(uiBase ? { uiUrl: uiBase } : {}),
   });
 
-  const shutdown = (): Promise<void> => {
+  const shutdown = (requestedBy: OperationRequester = 'client'): Promise<void> => {
     shuttingDown ??= (async () => {
-      await stack.down();
+      await stack.down(requestedBy);
       removeControlFile(controlFile, process.pid);
       await server.close();
       resolveStopped();
@@ -170,7 +201,44 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
     return shuttingDown;
   };
 
-  return { controlUrl: server.url, uiLink, started: stack.up(), stopped, shutdown };
+  return {
+    controlUrl: server.url,
+    uiLink,
+    started: stack.up(),
+    stopped,
+    shutdown: () => shutdown('supervisor'),
+  };
+}
+
+/** Runs a stack operation for a request; a refusal (another operation runs) is a 409 naming it. */
+async function operation<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error: unknown) {
+    if (!(error instanceof OperationBusy)) throw error;
+    throw new ControlRequestError(409, error.code, error.message, {
+      running: error.running,
+      queued: error.queued,
+    });
+  }
+}
+
+const REQUESTERS: readonly OperationRequester[] = ['cli', 'gui', 'tray', 'supervisor', 'client'];
+
+function requester(value: unknown): OperationRequester {
+  if (value === undefined) return 'client';
+  if (typeof value === 'string' && (REQUESTERS as readonly string[]).includes(value))
+    return value as OperationRequester;
+  throw new ControlRequestError(400, 'bad_request', `requestedBy must be one of ${REQUESTERS.join(', ')}`);
+}
+
+/** The operation options of a request, checked (they come from the network). */
+function operationOptions(req: OperationOptions): OperationOptions {
+  const ifBusy: unknown = req.ifBusy;
+  if (ifBusy !== undefined && ifBusy !== 'wait' && ifBusy !== 'refuse') {
+    throw new ControlRequestError(400, 'bad_request', 'ifBusy must be "wait" or "refuse"');
+  }
+  return { ifBusy: ifBusy ?? 'refuse', requestedBy: requester(req.requestedBy) };
 }
 
 /**
@@ -196,19 +264,24 @@ async function mailbox<T>(port: number, method: 'GET' | 'DELETE'): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** The newest `n` lines matching a case-insensitive regular expression (a bad pattern is a 400). */
-function filterLogs(lines: LogLine[], search: string | undefined, n: number): LogLine[] {
-  let matching = lines;
-  if (search) {
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(search, 'i');
-    } catch {
-      throw new ControlRequestError(400, 'bad_search', `"${search}" is not a valid regular expression`);
-    }
-    matching = lines.filter((l) => pattern.test(l.text));
+/**
+ * The newest `n` lines matching a case-insensitive regular expression. RE2 semantics, searched without blocking
+ * the supervisor (see log-search.ts); a bad pattern or count is a 400 that says what is wrong.
+ */
+async function filterLogs(lines: LogLine[], search: unknown, n: unknown): Promise<LogLine[]> {
+  const count = n ?? 100;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_LOG_LINES) {
+    throw new ControlRequestError(400, 'bad_request', `n must be a whole number from 0 to ${MAX_LOG_LINES}`);
   }
-  return matching.slice(Math.max(0, matching.length - n));
+  if (search !== undefined && typeof search !== 'string') {
+    throw new ControlRequestError(400, 'bad_search', 'search must be a string');
+  }
+  try {
+    return await searchLogLines(lines, search, count);
+  } catch (error: unknown) {
+    if (error instanceof LogSearchError) throw new ControlRequestError(400, error.code, error.message);
+    throw error;
+  }
 }
 
 function settingsInfo(stack: LocalStack, settings: Settings): SettingsInfo {

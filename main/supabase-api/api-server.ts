@@ -1,15 +1,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import pg from 'pg';
-
 import type { AuthDeps } from './auth/auth-types.js';
+import { ExternalAccounts } from './auth/external/external-accounts.js';
+import { OTP_MAX_FAILURES, OtpAttempts } from './auth/otp-attempts.js';
 import { PasswordHasher } from './auth/password-hasher.js';
+import { FlowStates } from './auth/pkce.js';
+import { AuthLimiters } from './auth/rate-limits.js';
+import { redirectPolicy } from './auth/redirect-urls.js';
 import { SessionIssuer } from './auth/session-issuer.js';
 import { SessionStore } from './auth/session-store.js';
 import { UserStore } from './auth/user-store.js';
+import { readApiSection } from './config/api-section.js';
+import { readAuthSection } from './config/auth-section.js';
 import type { ProjectConfigToml } from './config/project-config.js';
+import { CONNECT_TIMEOUT_MS, createPool } from './db/pool.js';
 import { apiHandler } from './http/api-handler.js';
+import { guardListener } from './http/guard.js';
 import { JwtCodec } from './http/jwt.js';
 import { mailboxHandler } from './mailbox/mailbox-server.js';
 import { MailStore } from './mailbox/mail-store.js';
@@ -28,8 +35,13 @@ export interface ApiServerOptions {
   readonly mailboxDir: string | null;
   /** The URL clients use (links in e-mails); defaults to http://127.0.0.1:<port>. */
   readonly externalUrl?: string;
+  /** Overrides config.toml's `[auth] site_url`. */
   readonly siteUrl?: string;
+  /** Where the stack serves its GUI (http://127.0.0.1:<ui port>): Auth may redirect there too. */
+  readonly guiUrl?: string;
+  /** Exposed schemas; default: config.toml [api] schemas. */
   readonly schemas?: readonly string[];
+  /** Most rows per response; default: config.toml [api] max_rows. */
   readonly maxRows?: number;
   readonly poolSize?: number;
   /** The project's supabase/config.toml, parsed; each part reads its own section (see config/). */
@@ -78,30 +90,40 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const log = options.log ?? (() => undefined);
   const database = options.database ?? 'postgres';
   const db = { host: HOST, port: options.dbPort, database, password: 'postgres' };
-  const restPool = new pg.Pool({
-    ...db,
-    user: 'authenticator',
-    max: options.poolSize ?? 10,
-    application_name: 'supabase-api rest',
-    // Queries on one client are written as soon as they are issued: the REST executor sends BEGIN, the
-    // settings and the first statement (and a read's COMMIT) back to back (see rest/executor.ts). Code that
-    // awaits each query before the next is unaffected.
-    pipeline: true,
-  });
-  const authPool = new pg.Pool({
-    ...db,
-    user: 'supabase_auth_admin',
-    max: 5,
-    application_name: 'supabase-api auth',
-  });
-  // Idle connections die when the database restarts or is reset: drop them instead of crashing.
-  restPool.on('error', (e) => log(`rest pool: ${e.message}`));
-  authPool.on('error', (e) => log(`auth pool: ${e.message}`));
-  const schemas = options.schemas ?? ['public'];
+  // Connections die when the database restarts or is reset: the pools drop them and connect anew, and
+  // connection attempts time out (see db/pool.ts).
+  const restPool = createPool(
+    {
+      ...db,
+      user: 'authenticator',
+      max: options.poolSize ?? 10,
+      application_name: 'supabase-api rest',
+      // Queries on one client are written as soon as they are issued: the REST executor sends BEGIN, the
+      // settings and the first statement (and a read's COMMIT) back to back (see rest/executor.ts). Code
+      // that awaits each query before the next is unaffected.
+      pipeline: true,
+    },
+    'rest pool',
+    log,
+  );
+  const authPool = createPool(
+    { ...db, user: 'supabase_auth_admin', max: 5, application_name: 'supabase-api auth' },
+    'auth pool',
+    log,
+  );
+  const api = readApiSection(options.projectConfig ?? {});
+  const schemas = options.schemas ?? api.schemas;
   const watcher = new SchemaWatcher(
     restPool,
-    { ...db, user: 'authenticator', application_name: 'supabase-api schema' },
+    {
+      ...db,
+      user: 'authenticator',
+      application_name: 'supabase-api schema',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+    },
     schemas,
+    api.extraSearchPath,
     log,
   );
   const jwt = new JwtCodec(options.jwtSecret);
@@ -110,20 +132,38 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const apiServer = http.createServer();
   const port = await listen(apiServer, options.port);
   const url = options.externalUrl ?? `http://${HOST}:${port}`;
+  const authConfig = readAuthSection(options.projectConfig ?? {});
+  const siteUrl = options.siteUrl ?? authConfig.siteUrl;
+  const guiPatterns = options.guiUrl
+    ? [options.guiUrl, `${options.guiUrl}/**`].flatMap((u) => [u, u.replace('//127.0.0.1:', '//localhost:')])
+    : [];
+  const users = new UserStore(authPool);
   const auth: AuthDeps = {
-    users: new UserStore(authPool),
+    users,
     sessions: new SessionStore(authPool),
     hasher: new PasswordHasher(restPool),
-    issuer: new SessionIssuer(jwt, `${url}/auth/v1`),
+    issuer: new SessionIssuer(jwt, `${url}/auth/v1`, authConfig.jwtExpiry),
     jwt,
     mail,
     externalUrl: url,
-    siteUrl: options.siteUrl ?? 'http://127.0.0.1:3000',
+    config: { ...authConfig, siteUrl },
+    redirects: redirectPolicy(siteUrl, [...authConfig.additionalRedirectUrls, ...guiPatterns]),
+    limits: new AuthLimiters(authConfig.rateLimit, authConfig.email.smtpEnabled),
+    attempts: new OtpAttempts(OTP_MAX_FAILURES),
+    flows: new FlowStates(authPool),
+    accounts: new ExternalAccounts(authPool, users),
+    log,
   };
   apiServer.on(
     'request',
     apiHandler({
-      rest: { pool: restPool, cache: () => watcher.get(), maxRows: options.maxRows ?? 1000 },
+      rest: {
+        pool: restPool,
+        cache: () => watcher.get(),
+        maxRows: options.maxRows ?? api.maxRows,
+        extraSearchPath: api.extraSearchPath,
+        log,
+      },
       auth,
       jwt,
       functions: options.functionsSocket ? { socketPath: options.functionsSocket } : null,
@@ -133,7 +173,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let mailboxServer: http.Server | null = null;
   let mailboxPort: number | null = null;
   if (options.mailboxPort !== null) {
-    mailboxServer = http.createServer(mailboxHandler(mail));
+    mailboxServer = http.createServer(guardListener(mailboxHandler(mail), log));
     try {
       mailboxPort = await listen(mailboxServer, options.mailboxPort);
     } catch (error: unknown) {

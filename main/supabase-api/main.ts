@@ -25,6 +25,7 @@ const server = await startApiServer({
   jwtSecret: required('SUPABASE_API_JWT_SECRET'),
   mailboxDir: dataDir ? path.join(dataDir, 'mailbox') : null,
   projectConfig,
+  ...(process.env.SUPABASE_API_GUI_URL ? { guiUrl: process.env.SUPABASE_API_GUI_URL } : {}),
   functionsSocket:
     dataDir && edgeRuntimeSettings(projectConfig).enabled ? functionsSocketPath(dataDir) : null,
   log,

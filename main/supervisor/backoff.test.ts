@@ -27,3 +27,21 @@ describe('CrashWindow', () => {
     expect(window.exceeded()).toBe(false);
   });
 });
+
+describe('failed starts in the crash window', () => {
+  it('counts starts that never became healthy whatever their age, until a start succeeds', () => {
+    const window = new CrashWindow(2, 1000);
+    // Each start times out after a minute: far apart, but all failed starts.
+    expect(window.record(0, true)).toBe(1);
+    expect(window.record(60_000, true)).toBe(2);
+    expect(window.exceeded()).toBe(false);
+    expect(window.record(120_000, true)).toBe(3);
+    expect(window.exceeded()).toBe(true);
+    expect(window.allWithinWindow(120_000)).toBe(false);
+    window.reset();
+    window.record(0, true);
+    window.settle();
+    // After a healthy run, old crashes age out as usual.
+    expect(window.record(60_000, false)).toBe(1);
+  });
+});

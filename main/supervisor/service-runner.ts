@@ -40,6 +40,8 @@ export class ServiceRunner {
   private notInstalledReason: string | null = null;
   private failedProbes = 0;
   private lastProbeError = '';
+  /** Whether the current run has been healthy at least once (a crash before that is a failed start). */
+  private reachedHealthy = false;
   /** Set when the supervisor kills the process itself (unhealthy, start timeout) to explain the exit. */
   private killReason: string | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -178,6 +180,7 @@ export class ServiceRunner {
     this.failedProbes = 0;
     this.lastProbeError = '';
     this.killReason = null;
+    this.reachedHealthy = false;
     this.startedAt = new Date();
     this.transition('starting', reason);
     const ctx: ServiceContext = {
@@ -250,6 +253,7 @@ export class ServiceRunner {
       this.schedule(() => {
         if (this.isProbing(generation) && this.current === 'starting') {
           this.transition('healthy', `running for ${spec.startGracePeriodMs} ms (no probe)`);
+          this.watchReadiness(generation);
         }
       }, spec.startGracePeriodMs);
       return;
@@ -261,7 +265,19 @@ export class ServiceRunner {
       const result = await runProbe(probe.check, probe.timeoutMs);
       if (!this.isProbing(generation)) return;
       const now = Date.now();
-      if (result.ok) {
+      const readiness = result.ok ? await this.checkReadiness() : null;
+      if (!this.isProbing(generation)) return;
+      if (readiness) {
+        // The process answers but what it serves from does not: unhealthy (or still starting), no restart.
+        this.failedProbes = 0;
+        this.lastProbeError = readiness;
+        if (this.current === 'healthy') this.transition('unhealthy', readiness);
+        else if (this.current === 'starting' && now >= startDeadline) {
+          this.killReason = `not healthy within ${spec.startTimeoutMs} ms (${readiness})`;
+          this.kill();
+          return;
+        }
+      } else if (result.ok) {
         this.failedProbes = 0;
         if (this.current === 'starting') this.transition('healthy', 'probe succeeded');
         else if (this.current === 'unhealthy') this.transition('healthy', 'probe succeeded again');
@@ -302,7 +318,35 @@ export class ServiceRunner {
     const ready = this.spec.readyLine;
     if (ready && this.current === 'starting' && generation === this.generation && ready.test(line)) {
       this.transition('healthy', 'reported ready');
+      this.watchReadiness(generation);
     }
+  }
+
+  /** The readiness problem of the service right now (`database: <error>`), or null when ready. */
+  private async checkReadiness(): Promise<string | null> {
+    const readiness = this.spec.readiness;
+    if (!readiness) return null;
+    const result = await runProbe(readiness.check, readiness.timeoutMs);
+    return result.ok ? null : `${readiness.what} not reachable: ${result.error}`;
+  }
+
+  /**
+   * For a service without a probe of its own (a worker that reports ready with a line): checks its readiness
+   * on a schedule once it is healthy, moving it between healthy and unhealthy — never restarting it.
+   */
+  private watchReadiness(generation: number): void {
+    const readiness = this.spec.readiness;
+    if (!readiness || this.spec.probe) return;
+    const tick = async (): Promise<void> => {
+      if (!this.isProbing(generation)) return;
+      const problem = await this.checkReadiness();
+      if (!this.isProbing(generation)) return;
+      if (problem && this.current === 'healthy') this.transition('unhealthy', problem);
+      else if (!problem && this.current === 'unhealthy')
+        this.transition('healthy', `${readiness.what} reachable again`);
+      this.schedule(() => void tick(), readiness.intervalMs);
+    };
+    this.schedule(() => void tick(), readiness.intervalMs);
   }
 
   /** Whether the run of this generation is still one that probes should act on. */
@@ -361,9 +405,11 @@ export class ServiceRunner {
       return;
     }
     this.transition('crashed', message);
-    const inWindow = this.crashes.record(Date.now());
+    const inWindow = this.crashes.record(Date.now(), !this.reachedHealthy);
     if (this.crashes.exceeded()) {
-      const reason = `crashed ${inWindow} times within ${Math.round(policy.windowMs / 1000)} s; giving up (last: ${message})`;
+      const reason = this.crashes.allWithinWindow(Date.now())
+        ? `crashed ${inWindow} times within ${Math.round(policy.windowMs / 1000)} s; giving up (last: ${message})`
+        : `crashed or failed to start ${inWindow} times in a row without becoming healthy; giving up (last: ${message})`;
       this.lastError = { ...this.lastError, message: reason };
       this.env.log(this.spec.name, 'supervisor', reason);
       this.transition('failed', reason);
@@ -409,6 +455,10 @@ export class ServiceRunner {
     const from = this.current;
     if (from === to || !canTransition(from, to)) return;
     this.current = to;
+    if (to === 'healthy') {
+      this.reachedHealthy = true;
+      this.crashes.settle();
+    }
     this.env.emit({
       type: 'service-state',
       at: new Date().toISOString(),

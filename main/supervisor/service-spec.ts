@@ -1,5 +1,5 @@
 import type { ServiceKind } from '../../shared/service-info.js';
-import type { ProbeSpec } from './probes/probe.js';
+import type { ProbeCheck, ProbeSpec } from './probes/probe.js';
 
 /** What a service needs before it may start: another service healthy, or a one-shot completed. */
 export interface Dependency {
@@ -38,6 +38,15 @@ export interface TaskLaunch {
   readonly run: (ctx: ServiceContext) => Promise<void>;
 }
 
+/** A readiness check of what a service depends on, run next to its own probe. */
+export interface ReadinessSpec {
+  /** What is checked, for messages: "database". */
+  readonly what: string;
+  readonly check: ProbeCheck;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
 /** When and how a crashed service is restarted. */
 export interface RestartPolicy {
   readonly mode: 'no' | 'on-failure' | 'always';
@@ -65,6 +74,12 @@ export interface ServiceSpec {
    * probe, say), instead of after the grace period. Liveness is then the process staying up.
    */
   readonly readyLine?: RegExp;
+  /**
+   * Readiness beyond the process itself — the database it serves from, as PostgREST's `/ready` includes its
+   * connection. While it fails the service is `unhealthy` (and not yet healthy when starting), but it is never
+   * restarted for it: restarting the API does not bring a database back.
+   */
+  readonly readiness?: ReadinessSpec;
   /** Probe failures during this period after a start are not reported (and, without a probe, the time to stay up). */
   readonly startGracePeriodMs: number;
   /** A start that is not healthy (or completed) by then is a failed start. */
@@ -90,6 +105,11 @@ export const DEFAULT_RESTART: RestartPolicy = {
   windowMs: 60_000,
   restartAfterUnhealthyProbes: 6,
 };
+
+/** Readiness of a service that serves from the stack's database: `select 1` answers there. */
+export function databaseReadiness(connectionString: string): ReadinessSpec {
+  return { what: 'database', check: { kind: 'sql', connectionString }, intervalMs: 5000, timeoutMs: 2000 };
+}
 
 /** One-shot jobs are not retried: a failed migration needs a human. */
 export const NO_RESTART: RestartPolicy = { ...DEFAULT_RESTART, mode: 'no' };

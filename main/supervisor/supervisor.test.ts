@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -288,6 +289,72 @@ describe('Supervisor', () => {
     expect(Date.parse(worker!.at) - begun).toBeGreaterThanOrEqual(150);
     expect(sup.service('mute').state).toBe('failed');
     expect(sup.service('mute').lastError?.message).toBe('did not report ready within 400 ms');
+  });
+
+  it('a service whose database is gone is unhealthy, never restarted, and healthy again when it returns', async () => {
+    const port = await freePort();
+    const dbPort = await freePort();
+    let db = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => db.listen(dbPort, '127.0.0.1', resolve));
+    const readiness = {
+      what: 'database',
+      check: { kind: 'tcp' as const, host: '127.0.0.1', port: dbPort },
+      intervalMs: 50,
+      timeoutMs: 500,
+    };
+    const sup = make([
+      nodeService('api', 'tcp-server.mjs', [String(port)], {
+        probe: tcpProbe(port),
+        readiness,
+        restart: { ...DEFAULT_RESTART, restartAfterUnhealthyProbes: 2 },
+      }),
+      nodeService('worker', 'ready-after.mjs', ['worker', '10'], {
+        readyLine: /^\[worker\] ready$/,
+        readiness,
+      }),
+    ]);
+    expect((await sup.startAll()).ok).toBe(true);
+    const pids = [sup.service('api').pid, sup.service('worker').pid];
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+    await until(
+      () => sup.service('api').state === 'unhealthy' && sup.service('worker').state === 'unhealthy',
+    );
+    const reasons = events.flatMap((e) =>
+      e.type === 'service-state' && e.to === 'unhealthy' ? [`${e.service}: ${e.reason}`] : [],
+    );
+    expect(reasons).toEqual([
+      expect.stringMatching(/^(api|worker): database not reachable: .*ECONNREFUSED/),
+      expect.stringMatching(/^(api|worker): database not reachable: .*ECONNREFUSED/),
+    ]);
+    // Well past the 2 failed probes that restart a daemon: readiness alone never does.
+    await new Promise((r) => setTimeout(r, 400));
+    expect([sup.service('api').pid, sup.service('worker').pid]).toEqual(pids);
+    expect(events.filter((e) => e.type === 'service-restart')).toEqual([]);
+    db = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => db.listen(dbPort, '127.0.0.1', resolve));
+    await until(() => sup.service('api').state === 'healthy' && sup.service('worker').state === 'healthy');
+    await new Promise<void>((resolve) => db.close(() => resolve()));
+  });
+
+  it('counts starts that time out toward the crash-loop limit, however far apart they are', async () => {
+    const port = await freePort();
+    const unusedPort = await freePort();
+    const sup = make([
+      nodeService('slow', 'tcp-server.mjs', [String(port)], {
+        probe: tcpProbe(unusedPort),
+        startTimeoutMs: 150,
+        // A window shorter than one start attempt: by time alone no two failures would ever count together.
+        restart: { ...DEFAULT_RESTART, initialDelayMs: 10, maxDelayMs: 10, maxRestarts: 2, windowMs: 100 },
+      }),
+    ]);
+    const outcome = await sup.startAll();
+    expect(outcome.ok).toBe(false);
+    const info = sup.service('slow');
+    expect(info.state).toBe('failed');
+    expect(info.restarts).toBe(2);
+    expect(info.lastError?.message).toMatch(
+      /^crashed or failed to start 3 times in a row without becoming healthy; giving up \(last: not healthy within 150 ms/,
+    );
   });
 
   it('shows a service as not-installed, and its dependents too, without failing the stack', async () => {

@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 
 import { type ServiceInfo, type ServiceState } from '../../shared/service-info.js';
 import type { LogLine, StackEvent, StackPhaseEvent } from '../../shared/stack-events.js';
+import type { StackProblem } from '../../shared/stack-status.js';
 import { LogStore } from '../logs/log-store.js';
 import type { ProcessRegistry } from '../process/process-registry.js';
+import { runProbe } from './probes/run-probe.js';
 import { ServiceRunner } from './service-runner.js';
 import { type Dependency, type ServiceSpec, dependencyOrder, validateSpecs } from './service-spec.js';
 
@@ -21,6 +23,8 @@ export class Supervisor {
   private readonly runners = new Map<string, ServiceRunner>();
   private readonly order: readonly ServiceSpec[];
   private readonly emitter = new EventEmitter();
+  /** Problems of the stack as a whole, by id (log-writing trouble is read live from the log store). */
+  private readonly board = new Map<string, StackProblem>();
   readonly logs: LogStore;
 
   constructor(
@@ -31,15 +35,32 @@ export class Supervisor {
     validateSpecs(specs);
     this.order = dependencyOrder(specs);
     this.emitter.setMaxListeners(100);
-    this.logs = new LogStore(logDir, (line: LogLine) => this.emit({ type: 'log', at: line.at, line }));
-    for (const spec of this.order) {
+    this.logs = new LogStore(
+      logDir,
+      (line: LogLine) => this.emit({ type: 'log', at: line.at, line }),
+      (problem, resolved) =>
+        this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem, resolved }),
+    );
+    registry?.onSaveTrouble((error) => {
+      if (!error) this.resolveProblem('state-write');
+      else
+        this.reportProblem({
+          id: 'state-write',
+          severity: 'error',
+          message: `cannot record the running processes in ${registry.file} (${error.message}); after a crash of the supervisor they would not be cleaned up`,
+        });
+    });
+    for (const [index, spec] of this.order.entries()) {
+      // Orphans of a crashed supervisor are stopped like the supervisor would: dependents first, each with
+      // its own stop signal (Postgres: fast shutdown).
+      const stop = { signal: spec.stop.signal, timeoutMs: spec.stop.timeoutMs, order: index };
       this.runners.set(
         spec.name,
         new ServiceRunner(spec, {
           emit: (event) => this.emit(event),
           log: (service, stream, text) => void this.logs.append(service, stream, text),
           tail: (service, n) => this.logs.tail(service, n).map((l) => l.text),
-          trackProcess: (service, pid) => this.registry?.track(service, pid),
+          trackProcess: (service, pid) => this.registry?.track(service, pid, stop),
         }),
       );
     }
@@ -49,6 +70,35 @@ export class Supervisor {
   onEvent(listener: (event: StackEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
+  }
+
+  /** Emits an event on behalf of the stack around the supervisor (operations of the queue, say). */
+  publish(event: StackEvent): void {
+    this.emit(event);
+  }
+
+  /** Records a problem of the whole stack (replacing one with the same id) and announces it. */
+  reportProblem(problem: Omit<StackProblem, 'since'>): void {
+    const full: StackProblem = {
+      ...problem,
+      since: this.board.get(problem.id)?.since ?? new Date().toISOString(),
+    };
+    this.board.set(problem.id, full);
+    this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem: full, resolved: false });
+  }
+
+  /** Clears a problem once it is over, and announces that. */
+  resolveProblem(id: string): void {
+    const problem = this.board.get(id);
+    if (!problem) return;
+    this.board.delete(id);
+    this.emit({ type: 'stack-problem', at: new Date().toISOString(), problem, resolved: true });
+  }
+
+  /** The stack's current problems, oldest first. */
+  problems(): StackProblem[] {
+    const logs = this.logs.problem();
+    return [...this.board.values(), ...(logs ? [logs] : [])].sort((a, b) => a.since.localeCompare(b.since));
   }
 
   /** Snapshots of all services in dependency order. */
@@ -73,6 +123,16 @@ export class Supervisor {
         flag: p.flag,
       })),
     ]);
+  }
+
+  /**
+   * Probes a service once, whoever runs it (an orphan left by a dead supervisor, say): true when its probe
+   * passes; a service without a probe counts as up when it runs at all.
+   */
+  async probeOnce(name: string): Promise<boolean> {
+    const probe = this.runner(name).spec.probe;
+    if (!probe) return true;
+    return (await runProbe(probe.check, probe.timeoutMs)).ok;
   }
 
   /** Whether a service of that name exists. */

@@ -62,7 +62,8 @@ describe('auth store', () => {
   });
 
   it('mails a magic link and finds it in the mailbox through the control API; the link signs in', async () => {
-    const redirect = 'http://127.0.0.1:5999/';
+    // The stack's own GUI: Auth redirects only to the site URL, the allow list and the GUI it serves.
+    const redirect = `${env.status.STUDIO_URL}/`;
     await auth().sendMagicLink('bob@example.com', redirect);
     expect(auth().error).toBeNull();
     expect(auth().magicLink?.email).toBe('bob@example.com');
@@ -85,7 +86,7 @@ describe('auth store', () => {
   });
 
   it('signs in with the six-digit code of the e-mail instead', async () => {
-    await auth().sendMagicLink('carol@example.com', 'http://127.0.0.1:5999/');
+    await auth().sendMagicLink('carol@example.com', `${env.status.STUDIO_URL}/`);
     const { messages } = await env.api.call('GET /v1/mailbox', {});
     const message = findSignInMessage(messages, 'carol@example.com', auth().magicLink?.sentAt ?? 0);
     expect(message?.otp).toMatch(/^\d{6}$/);

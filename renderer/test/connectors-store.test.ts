@@ -236,7 +236,9 @@ describe('connectors store', () => {
         .getState()
         .startDiscover({ tagId, captureName: 'not a name!', endpointConfig: {}, detail: 'x' }),
     ).toBeNull();
-    expect(store.getState().submitError).toMatch(/catalog_name.*\(23514\)$/);
+    expect(store.getState().submitError).toMatch(
+      /^That is not a catalog name: .*\n23514 · value for domain catalog_name/,
+    );
     expect((await alice.from('drafts').select('id')).data?.length).toBe(draftsBefore);
 
     // A materialization cannot discover: the agent says so, and the draft stays for the next attempt.
@@ -272,7 +274,7 @@ describe('connectors store', () => {
       }),
     ).toBeNull();
     expect(intruder.getState().submitError).toBe(
-      'new row violates row-level security policy for table "discovers" (42501)',
+      'Row-level security refused the change to discovers: your grants do not cover it.\n42501 · new row violates row-level security policy for table "discovers"',
     );
     expect((await alice.from('drafts').select('id').eq('id', wrong!.draftId)).data).toHaveLength(1);
   });

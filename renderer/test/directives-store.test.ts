@@ -172,7 +172,7 @@ describe('directives store', () => {
       }),
     ).toBeNull();
     expect(bob.getState().error).toBe(
-      'new row violates row-level security policy for table "directives" (42501)',
+      'Row-level security refused the change to directives: your grants do not cover it.\n42501 · new row violates row-level security policy for table "directives"',
     );
 
     // A grant directive applied by a new user: a role on the granted prefix.
@@ -184,7 +184,9 @@ describe('directives store', () => {
 
     // A directive someone applied cannot be deleted (the application refers to it): the database says so.
     expect(await store.getState().remove(grant!)).toBe(false);
-    expect(store.getState().error).toMatch(/violates foreign key constraint .*\(23503\)$/);
+    expect(store.getState().error).toMatch(
+      /^This directive has been applied, so it cannot be deleted: the applications refer to it\.\n23503 · .*violates foreign key constraint/,
+    );
     const unused = await store.getState().create({
       catalogPrefix: 'aliceCo/',
       type: 'grant',

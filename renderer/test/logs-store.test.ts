@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
 import type { LogLine } from '../../shared/stack-events.js';
-import { filterLines, MAX_LINES, useLogsStore } from '../src/stores/logs-store.js';
+import { lineLevel } from '../src/lib/log-level.js';
+import { compilePattern, filterLines, MAX_LINES, useLogsStore } from '../src/stores/logs-store.js';
 
 const line = (seq: number, service: string, text: string): LogLine => ({
   seq,
@@ -14,22 +15,34 @@ const line = (seq: number, service: string, text: string): LogLine => ({
 describe('logs store', () => {
   beforeEach(() => useLogsStore.setState({ lines: [] }));
 
-  it('appends in order and ignores lines it already has (a reconnect replays some)', () => {
-    const { append } = useLogsStore.getState();
-    append([line(1, 'a', 'x'), line(2, 'a', 'y')]);
-    append([line(2, 'a', 'y'), line(3, 'b', 'z')]);
+  it('merges by sequence number: each line once, in order, whatever arrives first', () => {
+    const { merge } = useLogsStore.getState();
+    merge([line(1, 'a', 'x'), line(2, 'a', 'y')]);
+    merge([line(2, 'a', 'y'), line(3, 'b', 'z')]);
     expect(useLogsStore.getState().lines.map((l) => l.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps the history that arrives after the first live lines (the feed subscribes before it fetches)', () => {
+    const { merge } = useLogsStore.getState();
+    // A live line logged while the history request was in flight reaches the store first.
+    merge([line(101, 'postgres', 'live')]);
+    merge(Array.from({ length: 101 }, (_, i) => line(i + 1, 'postgres', `history ${i + 1}`)));
+    const seqs = useLogsStore.getState().lines.map((l) => l.seq);
+    expect(seqs).toHaveLength(101);
+    expect(seqs[0]).toBe(1);
+    expect(seqs.at(-1)).toBe(101);
+    expect(useLogsStore.getState().lines.at(-1)?.text).toBe('live');
   });
 
   it(`keeps at most ${MAX_LINES} lines, dropping the oldest`, () => {
     const batch = Array.from({ length: MAX_LINES + 500 }, (_, i) => line(i + 1, 'a', String(i)));
-    useLogsStore.getState().append(batch);
+    useLogsStore.getState().merge(batch);
     const { lines } = useLogsStore.getState();
     expect(lines).toHaveLength(MAX_LINES);
     expect(lines[0]?.seq).toBe(501);
   });
 
-  it('filters by service and case-insensitive regular expression, falling back to plain text', () => {
+  it('filters by service and case-insensitive regular expression; an invalid one is said to be invalid', () => {
     const lines = [
       line(1, 'postgres', 'database system is ready'),
       line(2, 'migrate', 'applied x'),
@@ -37,20 +50,54 @@ describe('logs store', () => {
     ];
     expect(filterLines(lines, 'postgres', '').map((l) => l.seq)).toEqual([1, 3]);
     expect(filterLines(lines, null, 'READY|applied').map((l) => l.seq)).toEqual([1, 2]);
-    // "(oops" is not a valid pattern: it is searched for as text.
-    expect(filterLines(lines, null, '(oops').map((l) => l.seq)).toEqual([3]);
+    // "(oops" is not a valid pattern: the view says so, and the filter is off meanwhile.
+    expect(compilePattern('(oops').problem).toMatch(
+      /^Not a valid regular expression: .*(Unterminated group|missing \))/i,
+    );
+    expect(filterLines(lines, null, '(oops').map((l) => l.seq)).toEqual([1, 2, 3]);
+    expect(compilePattern('ready').problem).toBeNull();
   });
 
-  it('filters by level: warnings and errors, or the supervisor notes', () => {
+  it('reads the level from the line: a postgres LOG is not an error, even when it mentions one', () => {
+    const pg = (text: string): Pick<LogLine, 'text' | 'stream'> => ({ text, stream: 'stderr' });
+    expect(
+      lineLevel(pg('2026-12-02 19:30:00.123 UTC [812] LOG:  database system is ready to accept connections')),
+    ).toBe('info');
+    expect(
+      lineLevel(pg('2026-12-02 19:30:00.123 UTC [812] LOG:  could not receive data from client: error 104')),
+    ).toBe('info');
+    expect(
+      lineLevel(pg('2026-12-02 19:30:00.123 UTC [812] WARNING:  there is no transaction in progress')),
+    ).toBe('warn');
+    expect(lineLevel(pg('2026-12-02 19:30:00.123 UTC [812] ERROR:  relation "x" does not exist'))).toBe(
+      'error',
+    );
+    expect(
+      lineLevel(pg('2026-12-02 19:30:00.123 UTC [812] FATAL:  the database system is starting up')),
+    ).toBe('error');
+    expect(lineLevel({ text: '{"level":50,"msg":"boom"}', stream: 'stdout' })).toBe('error');
+    expect(lineLevel({ text: '{"level":"warn","msg":"slow"}', stream: 'stdout' })).toBe('warn');
+    expect(lineLevel({ text: '[agent-1] could not start: no database', stream: 'stderr' })).toBe('error');
+    expect(lineLevel({ text: 'WARN job 12 took long', stream: 'stdout' })).toBe('warn');
+    expect(lineLevel({ text: 'crashed (exit code 1); restarting in 250 ms', stream: 'supervisor' })).toBe(
+      'error',
+    );
+    // stderr alone is no error: Postgres writes everything there.
+    expect(lineLevel({ text: 'checkpoint starting: time', stream: 'stderr' })).toBe('info');
+  });
+
+  it('filters by level: warnings and errors, errors, or the supervisor notes', () => {
     const lines: LogLine[] = [
       line(1, 'postgres', 'LOG:  checkpoint complete'),
       line(2, 'postgres', 'FATAL:  the database system is starting up'),
       { ...line(3, 'postgres', 'restarting in 250 ms (attempt 1)'), stream: 'supervisor' },
       line(4, 'agent-1', 'WARN job 12 took long'),
+      line(5, 'postgres', 'LOG:  an error report follows'),
     ];
-    expect(filterLines(lines, null, '', 'problems').map((l) => l.seq)).toEqual([2, 4]);
+    expect(filterLines(lines, null, '', 'problems').map((l) => l.seq)).toEqual([2, 3, 4]);
+    expect(filterLines(lines, null, '', 'errors').map((l) => l.seq)).toEqual([2]);
     expect(filterLines(lines, null, '', 'supervisor').map((l) => l.seq)).toEqual([3]);
-    expect(filterLines(lines, 'postgres', '', 'all').map((l) => l.seq)).toEqual([1, 2, 3]);
+    expect(filterLines(lines, 'postgres', '', 'all').map((l) => l.seq)).toEqual([1, 2, 3, 5]);
   });
 
   it('filters 100k lines quickly enough to type into the box', () => {

@@ -28,7 +28,20 @@ describe('stack store', () => {
         ...base,
         'GET /v1/status': () => Promise.resolve({ state: 'running', services: [] } as unknown as StackStatus),
         'GET /v1/preflight': () =>
-          Promise.resolve({ checks: [{ check: 'disk space', ok: true, message: 'plenty' }] }),
+          Promise.resolve({
+            checks: [{ check: 'disk space', ok: true, message: 'plenty' }],
+            ranAt: '2026-12-01T10:00:00.000Z',
+          }),
+        'POST /v1/preflight': () => {
+          calls.push('preflight');
+          return Promise.resolve({
+            checks: [
+              { check: 'disk space', ok: true, message: 'plenty' },
+              { check: 'Docker', ok: false, warning: true, message: 'no Docker Engine' },
+            ],
+            ranAt: '2026-12-01T10:05:00.000Z',
+          });
+        },
         'POST /v1/services/restart': (req) => {
           calls.push(`restart ${req.service}`);
           if (req.service === 'nope')
@@ -37,6 +50,7 @@ describe('stack store', () => {
         },
         'POST /v1/reset': () =>
           Promise.resolve({ ok: false, elapsedMs: 5, reinitialised: false, error: 'postgres failed' }),
+        'POST /v1/purge': () => Promise.resolve({ ok: true, elapsedMs: 4200, reinitialised: true }),
         onEvent: () => () => undefined,
       },
       { token: TOKEN },
@@ -47,7 +61,8 @@ describe('stack store', () => {
       busy: null,
       error: null,
       lastReset: null,
-      preflight: [],
+      outcome: null,
+      preflight: null,
     });
     useStackStore.getState().connect(new ControlApi({ controlUrl: server.url, token: TOKEN }));
   });
@@ -58,7 +73,18 @@ describe('stack store', () => {
 
   it('loads the status and the pre-flight results on connect', async () => {
     await expect.poll(() => useStackStore.getState().status?.state).toBe('running');
-    await expect.poll(() => useStackStore.getState().preflight.length).toBe(1);
+    await expect.poll(() => useStackStore.getState().preflight?.checks.length).toBe(1);
+    expect(useStackStore.getState().preflight?.ranAt).toBe('2026-12-01T10:00:00.000Z');
+  });
+
+  it('runs the pre-flight checks again, with the time they ran and the Docker warning', async () => {
+    await expect.poll(() => useStackStore.getState().preflight?.checks.length).toBe(1);
+    await useStackStore.getState().rerunPreflight();
+    expect(calls).toEqual(['preflight']);
+    expect(useStackStore.getState().preflight).toMatchObject({
+      ranAt: '2026-12-01T10:05:00.000Z',
+      checks: [{ check: 'disk space' }, { check: 'Docker', warning: true }],
+    });
   });
 
   it('runs one action at a time and shows the server error of a failed one', async () => {
@@ -76,8 +102,29 @@ describe('stack store', () => {
   });
 
   it('records a reset result and its error', async () => {
-    await useStackStore.getState().act('reset', (api) => api.call('POST /v1/reset', {}));
+    await useStackStore.getState().act('Reset the database', (api) => api.call('POST /v1/reset', {}));
     expect(useStackStore.getState().lastReset).toMatchObject({ ok: false, error: 'postgres failed' });
     expect(useStackStore.getState().error).toBe('postgres failed');
+    expect(useStackStore.getState().outcome).toMatchObject({
+      ok: false,
+      text: 'Reset the database failed after 0.0 s: postgres failed',
+    });
+  });
+
+  it('ends every action with a completion message, and clears the last one when the next starts', async () => {
+    await useStackStore.getState().act('Purge data', (api) => api.call('POST /v1/purge', {}));
+    expect(useStackStore.getState().outcome).toEqual({
+      label: 'Purge data',
+      ok: true,
+      elapsedMs: 4200,
+      text: 'Purge data: done in 4.2 s. The database cluster was created anew.',
+    });
+    const next = useStackStore
+      .getState()
+      .act('Restart postgres', (api) => api.call('POST /v1/services/restart', { service: 'postgres' }));
+    // While the next action runs, the previous "done" is gone.
+    expect(useStackStore.getState().outcome).toBeNull();
+    await next;
+    expect(useStackStore.getState().outcome?.text).toMatch(/^Restart postgres: done in \d+\.\d s\.$/);
   });
 });

@@ -27,7 +27,6 @@ describe('domains', () => {
     catalog_name: {
       valid: [
         'acmeCo/anvils',
-        'acmeCo',
         'a/b/c/d',
         'acme-co/an_vils.v2',
         'acmeCo/Ünïcödé',
@@ -36,6 +35,8 @@ describe('domains', () => {
       ],
       invalid: [
         '',
+        // At least two components, as the original domain (20240101002000_original_schema_fidelity.sql).
+        'acmeCo',
         'acmeCo/',
         '/acmeCo',
         'acmeCo//anvils',

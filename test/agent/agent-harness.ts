@@ -120,13 +120,28 @@ export async function viewLogs(
   return rows;
 }
 
-/** Specs of the catalog format used across tests. */
+/**
+ * A schema whose documents have every key location (top-level pointers such as `/id`) as a required integer,
+ * so that the collection passes Flow's key checks.
+ */
+export function keyedSchema(key: readonly string[] = ['/id'], extra: object = {}): object {
+  const fields = key.map((k) => k.slice(1));
+  return {
+    type: 'object',
+    properties: Object.fromEntries(fields.map((f) => [f, { type: 'integer' }])),
+    required: fields,
+    ...extra,
+  };
+}
+
+/** Specs of the catalog format used across tests (valid for Flow's checks: keys exist, lambdas have a module). */
 export const spec = {
-  collection: (key = ['/id'], extra: object = {}): object => ({ schema: { type: 'object' }, key, ...extra }),
+  collection: (key = ['/id'], extra: object = {}): object => ({ schema: keyedSchema(key), key, ...extra }),
   derivation: (...sources: string[]): object => ({
-    schema: { type: 'object' },
+    schema: keyedSchema(),
     key: ['/id'],
     derivation: {
+      typescript: { module: 'export class Derivation {}' },
       transform: Object.fromEntries(
         sources.map((s, i) => [`t${i}`, { source: { name: s }, publish: { lambda: 'typescript' } }]),
       ),

@@ -5,6 +5,7 @@ import type { Agent } from '../../agent/src/agent.js';
 import { CONTROL_PLANE_ONLY } from '../../agent/src/handlers/publications/publications-handler.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
 import {
+  keyedSchema,
   makeDraft,
   poolOf,
   publish,
@@ -94,7 +95,10 @@ describe('publications in control-plane-only mode (real Postgres)', () => {
       {
         name: 'aliceCo/t/coll',
         type: 'collection',
-        spec: spec.collection(['/id'], { projections: { p: { location: '/p', partition: true } } }),
+        spec: spec.collection(['/id'], {
+          schema: keyedSchema(['/id', '/p']),
+          projections: { p: { location: '/p', partition: true } },
+        }),
       },
       { name: 'aliceCo/t/gone', type: 'collection', spec: spec.collection() },
     ]);
@@ -124,17 +128,22 @@ describe('publications in control-plane-only mode (real Postgres)', () => {
         ],
         errors: [
           'Specification aliceCo/t/mat reads from bobCo/private/x, which no role grant of it allows to read (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
+          'collection bobCo/private/x, referenced by this materialization binding, is not readable by you: it needs the read capability (you have none)',
         ],
       },
       {
         specs: [{ name: 'aliceCo/t/cap', type: 'capture', spec: spec.capture('bobCo/shared/x') }],
         errors: [
           'Specification aliceCo/t/cap writes to bobCo/shared/x, which no role grant of it allows to write (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
+          'collection bobCo/shared/x, referenced by this capture binding, is not writable by you: it needs the write capability (you have read)',
         ],
       },
       {
         specs: [{ name: 'aliceCo/t/coll', type: 'capture', spec: spec.capture('aliceCo/t/coll') }],
-        errors: ['Draft has an incompatible capture vs current collection specification for aliceCo/t/coll'],
+        errors: [
+          'Draft has an incompatible capture vs current collection specification for aliceCo/t/coll',
+          'aliceCo/t/coll, referenced by this capture binding, is not a collection',
+        ],
       },
       {
         specs: [
@@ -168,7 +177,10 @@ describe('publications in control-plane-only mode (real Postgres)', () => {
           {
             name: 'aliceCo/t/coll',
             type: 'collection',
-            spec: spec.collection(['/other'], { projections: { p: { location: '/p', partition: true } } }),
+            spec: spec.collection(['/other'], {
+              schema: keyedSchema(['/other', '/p']),
+              projections: { p: { location: '/p', partition: true } },
+            }),
           },
         ],
         errors: ['Cannot change the key of an established collection from ["/id"] to ["/other"]'],
@@ -273,7 +285,7 @@ describe('publications in control-plane-only mode (real Postgres)', () => {
       {
         name: 'aliceCo/x/src',
         type: 'collection',
-        spec: spec.collection(['/id'], { schema: { type: 'object', title: 'v2' } }),
+        spec: spec.collection(['/id'], { schema: keyedSchema(['/id'], { title: 'v2' }) }),
       },
     ]);
     // der (reads src), cap (writes src) and its other collection, test (ingests into src); not mat or unrelated.

@@ -6,7 +6,15 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
-import { makeDraft, poolOf, queuePublication, spec, USERS, spawnAgentProcess } from './agent-harness.js';
+import {
+  keyedSchema,
+  makeDraft,
+  poolOf,
+  queuePublication,
+  spec,
+  USERS,
+  spawnAgentProcess,
+} from './agent-harness.js';
 
 const AGENTS = 4;
 const PUBLICATIONS = 300;
@@ -53,7 +61,7 @@ describe('agent torture test: 4 processes, random SIGKILLs (real Postgres)', () 
         [...names].map((name) => ({
           name,
           type: 'collection' as const,
-          spec: spec.collection(['/id'], { schema: { title: `v${i}` } }),
+          spec: spec.collection(['/id'], { schema: keyedSchema(['/id'], { title: `v${i}` }) }),
         })),
       );
       const id = await queuePublication(pool, USERS.alice, draft);

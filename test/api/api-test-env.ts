@@ -10,7 +10,7 @@ import {
   type FunctionsServer,
   startFunctionsServer,
 } from '../../main/services/functions/runtime/functions-server.js';
-import { startApiServer, type ApiServer } from '../../main/supabase-api/api-server.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../main/supabase-api/api-server.js';
 import { SUPABASE_DIR } from '../../main/stack/project-paths.js';
 import { signApiKey } from '../../main/stack/secrets.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
@@ -53,13 +53,17 @@ class UnusedWebSocket {
 export const JWT_SECRET = 'test-secret-with-at-least-32-characters-long';
 
 /**
- * Starts Postgres, a seeded database, and the API server on free ports; with `functions`, also the Edge Functions
- * runtime (in this process) with the project's supabase/functions behind /functions/v1, as the stack runs them.
+ * Starts Postgres, a seeded database, and the API server on free ports (`options` override the defaults); with
+ * `functions`, also the Edge Functions runtime (in this process) with the project's supabase/functions behind
+ * /functions/v1, as the stack runs them.
  */
-export async function startApiTestEnv(options: { functions?: boolean } = {}): Promise<ApiTestEnv> {
+export async function startApiTestEnv(
+  options: Partial<ApiServerOptions> & { readonly functions?: boolean } = {},
+): Promise<ApiTestEnv> {
+  const { functions: withFunctions, ...serverOptions } = options;
   const cluster = await startTestCluster();
   const db = await cluster.createDatabase();
-  const dataDir = options.functions ? mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-api-env-')) : null;
+  const dataDir = withFunctions ? mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-api-env-')) : null;
   const functionsSocket = dataDir ? functionsSocketPath(dataDir) : null;
   if (functionsSocket) mkdirSync(path.dirname(functionsSocket), { recursive: true });
   const server = await startApiServer({
@@ -70,6 +74,7 @@ export async function startApiTestEnv(options: { functions?: boolean } = {}): Pr
     jwtSecret: JWT_SECRET,
     mailboxDir: null,
     functionsSocket,
+    ...serverOptions,
   });
   const anonKey = await signApiKey(JWT_SECRET, 'anon');
   const serviceKey = await signApiKey(JWT_SECRET, 'service_role');

@@ -77,7 +77,7 @@ describe('Auth API and mailbox through supabase-js (real Postgres)', () => {
     const sb = env.client();
     const sent = await sb.auth.signInWithOtp({
       email: 'carol@example.com',
-      options: { emailRedirectTo: 'http://localhost:3000/welcome' },
+      options: { emailRedirectTo: 'http://127.0.0.1:3000/welcome' },
     });
     expect(sent.error).toBeNull();
     const mailbox = `http://127.0.0.1:${env.server.mailboxPort}`;
@@ -93,7 +93,7 @@ describe('Auth API and mailbox through supabase-js (real Postgres)', () => {
     const redirect = await fetch(link, { redirect: 'manual' });
     expect(redirect.status).toBe(303);
     const location = new URL(redirect.headers.get('location')!);
-    expect(`${location.origin}${location.pathname}`).toBe('http://localhost:3000/welcome');
+    expect(`${location.origin}${location.pathname}`).toBe('http://127.0.0.1:3000/welcome');
     const fragment = new URLSearchParams(location.hash.slice(1));
     const accessToken = fragment.get('access_token')!;
     const { data } = await sb.auth.getUser(accessToken);

@@ -232,7 +232,7 @@ describe('REST API through supabase-js (real Postgres, RLS)', () => {
       const res = await fetch(`${base}${path}`, { headers: { apikey: env.anonKey, ...headers } });
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    expect(await get('/nope')).toMatchObject({ status: 404, body: { code: 'PGRST205' } });
+    expect(await get('/nope')).toMatchObject({ status: 404, body: { code: '42P01' } });
     expect(await get('/books?nope=eq.1')).toMatchObject({ status: 400, body: { code: '42703' } });
     expect(await get('/books?id=noop.1')).toMatchObject({ status: 400, body: { code: 'PGRST100' } });
     expect(await get('/books?select=authors(*)&books.id=eq.1')).toMatchObject({

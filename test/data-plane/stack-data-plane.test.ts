@@ -121,7 +121,10 @@ describe('the data plane in the stack (doubles of the Flow binaries)', () => {
         draft_id: draftId,
         catalog_name: 'aliceCo/dp/greetings',
         spec_type: 'collection',
-        spec: { schema: { type: 'object' }, key: ['/id'] },
+        spec: {
+          schema: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+          key: ['/id'],
+        },
       },
       {
         draft_id: draftId,

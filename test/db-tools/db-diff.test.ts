@@ -94,7 +94,7 @@ describe('flow-desktop db diff / db apply (real Postgres)', { timeout: 240_000 }
     expect(text).not.toContain('postgres:postgres@');
 
     // Every statement is about one of the three missing things, and each of them is there.
-    const statements = splitSql(text).map((s) => s.sql.replace(/\s+/g, ' '));
+    const statements = (await splitSql(text)).map((s) => s.sql.replace(/\s+/g, ' '));
     const about = (s: string): string | null =>
       /draft_errors/.test(s)
         ? 'table'
@@ -191,7 +191,7 @@ describe('flow-desktop db diff / db apply (real Postgres)', { timeout: 240_000 }
     expect(diff.stdout).toContain('destructive: drop table "public"."legacy_stuff"');
     expect(diff.stdout).toContain('destructive: alter table "public"."tenants" drop column "legacy_flag"');
     const [file] = pendingFiles();
-    const statements = splitSql(readFileSync(path.join(pendingDir, file!), 'utf8')).map((s) => s.sql);
+    const statements = (await splitSql(readFileSync(path.join(pendingDir, file!), 'utf8'))).map((s) => s.sql);
     expect(statements).toContainEqual('revoke select on table "public"."drafts_ext" from "anon"');
     expect(statements).toContainEqual(
       'revoke execute on function "public"."view_logs"(bearer_token uuid) from "anon"',
@@ -255,7 +255,7 @@ describe('flow-desktop db diff / db apply (real Postgres)', { timeout: 240_000 }
     const text = readFileSync(path.join(pendingDir, file!), 'utf8');
     expect(text).toMatch(/^-- statements: 1 to apply, 0 destructive, 2 flagged as noise$/m);
     for (const line of noiseLines) expect(text).toContain(`\n-- noise: ${line}\n`);
-    expect(splitSql(text).map((s) => s.sql)).toEqual([
+    expect((await splitSql(text)).map((s) => s.sql)).toEqual([
       `comment on table "public"."tenants" is 'Tenants: the top-level prefixes of the catalog, each owned by an organization.'`,
     ]);
 

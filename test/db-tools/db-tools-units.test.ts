@@ -7,7 +7,8 @@ import type { AclItem, AclObject } from '../../main/db-tools/privilege-catalog.j
 import { diffPrivileges } from '../../main/db-tools/privilege-diff.js';
 import { classifyPrivilegeNoise } from '../../main/db-tools/privilege-noise.js';
 import { droppedObject, isDestructive } from '../../main/db-tools/sql-names.js';
-import { splitSql } from '../../main/db-tools/sql-split.js';
+import { splitSql, SqlSyntaxError } from '../../main/db-tools/sql-split.js';
+import { createdViews, diffViewOptions } from '../../main/db-tools/view-options-diff.js';
 import { describeConnectError, parseTarget } from '../../main/db-tools/target-database.js';
 
 const item = (grantee: string, privilege: string, grantable = false): AclItem => ({
@@ -32,8 +33,8 @@ const diff = (desired: AclObject[], current: AclObject[]): ReturnType<typeof dif
     ROLES,
   );
 
-describe('splitSql', () => {
-  it('splits at top-level semicolons only, with the line each statement starts on', () => {
+describe('splitSql (Postgres parser, libpg_query)', () => {
+  it('splits at top-level semicolons only, with the line each statement starts on', async () => {
     const script = [
       '-- a comment; not a statement',
       'create table t (note text default \'a;b\', "odd;name" int);',
@@ -41,7 +42,7 @@ describe('splitSql', () => {
       "/* block; /* nested; */ still comment */ select E'it\\'s; fine', $$x;y$$;",
       'select 1',
     ].join('\n');
-    expect(splitSql(script)).toEqual([
+    expect((await splitSql(script)).map(({ sql, line }) => ({ sql, line }))).toEqual([
       { sql: 'create table t (note text default \'a;b\', "odd;name" int)', line: 2 },
       {
         sql: 'create function f() returns int language plpgsql as $body$ begin return 1; end $body$',
@@ -52,9 +53,38 @@ describe('splitSql', () => {
     ]);
   });
 
-  it('treats $1 parameters as no dollar quote, and ignores comment-only scripts', () => {
-    expect(splitSql('select $1; select 2;').map((s) => s.sql)).toEqual(['select $1', 'select 2']);
-    expect(splitSql('-- only\n-- comments\n')).toEqual([]);
+  it('never cuts a BEGIN ATOMIC body, and counts lines past multi-byte text', async () => {
+    const script = [
+      "comment on table t is 'Ünïcödé – “quoted”; fine';",
+      'create function g(a int) returns int language sql',
+      'begin atomic',
+      '  select a + 1;',
+      '  select a + 2; -- a comment; inside',
+      'end;',
+      'create view v as select g(1);',
+    ].join('\n');
+    expect(await splitSql(script)).toEqual([
+      { sql: "comment on table t is 'Ünïcödé – “quoted”; fine'", line: 1, kind: 'CommentStmt' },
+      {
+        sql: 'create function g(a int) returns int language sql\nbegin atomic\n  select a + 1;\n  select a + 2; -- a comment; inside\nend',
+        line: 2,
+        kind: 'CreateFunctionStmt',
+      },
+      { sql: 'create view v as select g(1)', line: 7, kind: 'ViewStmt' },
+    ]);
+  });
+
+  it('treats $1 parameters as no dollar quote, ignores comment-only scripts, and names syntax errors', async () => {
+    expect((await splitSql('select $1; select 2;')).map((s) => s.sql)).toEqual(['select $1', 'select 2']);
+    expect(await splitSql('-- only\n-- comments\n')).toEqual([]);
+    expect((await splitSql('begin; commit;')).map((s) => s.kind)).toEqual([
+      'TransactionStmt',
+      'TransactionStmt',
+    ]);
+    await expect(splitSql("select 1;\nselect 'unterminated")).rejects.toThrow(
+      /^syntax error at line 2: unterminated quoted string/,
+    );
+    await expect(splitSql('create tabel t ();')).rejects.toBeInstanceOf(SqlSyntaxError);
   });
 });
 
@@ -185,7 +215,7 @@ describe('pending files', () => {
     warnings: ['role "stats_loader" does not exist on the target'],
   };
 
-  it('round-trips: the header, the statements to apply, the destructive ones and the noise', () => {
+  it('round-trips: the header, the statements to apply, the destructive ones and the noise', async () => {
     const text = renderPendingFile(meta, [
       { sql: 'drop table "public"."old"', section: 'schema', noise: false, destructive: true },
       { sql: 'create table "public"."new" (id int)', section: 'schema', noise: false, destructive: false },
@@ -206,7 +236,7 @@ describe('pending files', () => {
     expect(text).toContain('-- destructive: drop table "public"."old"\n');
     expect(text).toContain('-- warning: role "stats_loader" does not exist on the target\n');
     expect(text).not.toContain('password');
-    const parsed = parsePendingFile(text);
+    const parsed = await parsePendingFile(text);
     expect(parsed.header).toEqual({
       name: 'catch_up',
       target: meta.target,
@@ -225,12 +255,17 @@ describe('pending files', () => {
     expect(parsed.noise).toEqual(['revoke all privileges on table "public"."t" from "x";']);
   });
 
-  it('reads a hand-written file without a header, and names files by UTC time', () => {
-    expect(parsePendingFile('alter table x add column y int;\n')).toEqual({
+  it('reads a hand-written file without a header, and names files by UTC time', async () => {
+    expect(await parsePendingFile('alter table x add column y int;\n')).toMatchObject({
       header: null,
       statements: ['alter table x add column y int'],
       destructive: [],
       noise: [],
+      syntaxError: null,
+    });
+    expect(await parsePendingFile('alter table x add column y int\n  oops;\n')).toMatchObject({
+      statements: [],
+      syntaxError: 'syntax error at line 2: syntax error at or near "oops"',
     });
     expect(pendingFileName('add_y', new Date('2025-03-04T05:06:07.890Z'))).toBe('20250304050607_add_y.sql');
   });
@@ -328,5 +363,33 @@ describe('database test reports', () => {
 
   it('finds no database tests where there is no checkout (a packaged app)', () => {
     expect(findDatabaseTests('/nonexistent/app/resources')).toBeNull();
+  });
+});
+
+describe('view options (migra creates views without them)', () => {
+  it('sets the options of created views and the difference of existing ones', () => {
+    const created = createdViews([
+      'create or replace view "public"."a" as select 1',
+      'drop view if exists "public"."b";',
+      'create view "public"."we""ird" as select 2',
+    ]);
+    expect([...created]).toEqual(['public.a', 'public.we"ird']);
+    const desired = new Map([
+      ['public.a', ['security_invoker=true']],
+      ['public.c', ['security_invoker=true']],
+      ['public.d', []],
+      ['public.e', ['security_invoker=true']],
+    ]);
+    const current = new Map([
+      ['public.a', ['security_invoker=true']],
+      ['public.c', []],
+      ['public.d', ['security_barrier=true']],
+      ['public.e', ['security_invoker=true']],
+    ]);
+    expect(diffViewOptions(desired, current, created)).toEqual([
+      'alter view "public"."a" set (security_invoker=true)',
+      'alter view "public"."c" set (security_invoker=true)',
+      'alter view "public"."d" reset (security_barrier)',
+    ]);
   });
 });

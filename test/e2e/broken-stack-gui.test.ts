@@ -67,7 +67,7 @@ describe('Stack GUI on a broken stack (Chromium)', () => {
     await page.getByRole('button', { name: 'Confirm: reset the database' }).click();
     await expect
       .poll(() => page.locator('[data-testid="reset-result"]').textContent(), { timeout: 30_000 })
-      .toMatch(/^Done in/);
+      .toMatch(/^Reset the database: done in/);
     await page.getByRole('tab', { name: 'Services' }).click();
     await expect
       .poll(() => page.locator('[data-testid="service-migrate"]').getAttribute('data-state'))

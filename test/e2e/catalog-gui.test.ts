@@ -151,7 +151,10 @@ describe('Catalog GUI (Chromium, a stack with one agent)', () => {
         draft_id: draft.data!.id,
         catalog_name: CHAIN.collection,
         spec_type: 'collection',
-        spec: { schema: { type: 'object' }, key: ['/id'] },
+        spec: {
+          schema: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+          key: ['/id'],
+        },
       },
       {
         draft_id: draft.data!.id,
@@ -365,6 +368,9 @@ describe('Catalog GUI (Chromium, a stack with one agent)', () => {
       .toEqual([CHAIN.collection, CHAIN.capture, CHAIN.materialization]);
     await goTo(carol, specRoute(CHAIN.capture, '?tab=history'));
     await expect.poll(() => carol.getByTestId('history-row').count()).toBe(3);
+    // Carol may read but not publish: no "Edit in a draft", and the page says why.
+    await expect.poll(() => carol.getByTestId('read-only-note').textContent()).toContain('you have read');
+    expect(await carol.getByTestId('edit-in-draft').count()).toBe(0);
     await carol.close();
 
     const bob = await gui.newPage();

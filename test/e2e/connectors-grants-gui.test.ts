@@ -258,7 +258,9 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
     await form.getByRole('button', { name: 'Add role grant' }).click();
     await expect
       .poll(() => page.locator('[data-testid="grants-error"]').textContent())
-      .toBe('new row violates row-level security policy for table "role_grants" (42501)');
+      .toBe(
+        'You may not grant on aliceCo/: only its admins may add grants there.42501 · new row violates row-level security policy for table "role_grants"',
+      );
     const aliceWrites = page.locator(
       '[data-testid="grant-row"][data-subject="aliceCo/"][data-object="aliceCo/"]',
     );

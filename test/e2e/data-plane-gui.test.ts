@@ -56,7 +56,10 @@ describe('data plane in the GUI (doubles of the Flow binaries)', () => {
         draft_id: draftId,
         catalog_name: 'aliceCo/live/greetings',
         spec_type: 'collection',
-        spec: { schema: { type: 'object' }, key: ['/id'] },
+        spec: {
+          schema: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+          key: ['/id'],
+        },
       },
       {
         draft_id: draftId,

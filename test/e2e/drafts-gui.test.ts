@@ -114,11 +114,26 @@ describe('Control-plane GUI: account, drafts and publishing (Chromium)', () => {
     expect(await testId('unsaved-indicator').count()).toBe(1);
     await screenshot(page, 'drafts-editor-error');
 
+    // A key the schema does not have: Flow Desktop's catalog checks (the agent's own) show it as you type,
+    // in Flow's words, before any dry run.
+    await typeSpec(collectionJson({ key: ['/nope'] }));
+    await expect
+      .poll(() => testId('catalog-issue').allTextContents())
+      .toEqual([`location /nope is unknown in schema ${COLLECTION}#/schema (https://go.estuary.dev/rdCMNB)`]);
+    await expect.poll(() => page.locator('.cm-lintRange-error').count()).toBeGreaterThan(0);
+    expect(await testId('spec-valid').count()).toBe(0);
+    await screenshot(page, 'drafts-editor-catalog-check');
+
     await typeSpec(collectionJson());
     await expect.poll(() => testId('spec-valid').count()).toBe(1);
+    expect(await testId('catalog-issue').count()).toBe(0);
     await testId('save-spec').click();
     await expect.poll(() => testId('unsaved-indicator').count()).toBe(0);
 
+    // The capture template binds a collection picked among the draft's and the catalog's (no phantom).
+    await testId('add-spec-type').selectOption('capture');
+    await expect.poll(() => testId('add-spec-collection').inputValue()).toBe(COLLECTION);
+    expect(await attributes(page.locator('#add-spec-collections option'), 'value')).toContain(COLLECTION);
     await addSpec('capture', CAPTURE);
     await expect.poll(() => testId('spec-valid').textContent()).toBe('Valid capture specification.');
     expect(await page.locator('.cm-content').textContent()).toContain(COLLECTION);
@@ -128,9 +143,11 @@ describe('Control-plane GUI: account, drafts and publishing (Chromium)', () => {
   it('dry-runs, then publishes; the published specs link to the catalog', async () => {
     await testId('dry-run').click();
     await expect.poll(resultOf, { timeout: 20_000 }).toBe('success');
+    // Without Flow binaries a dry run is checked by Flow Desktop only: a warning, not a green success.
     expect(await testId('publication-result').textContent()).toMatch(
-      /Dry run succeeded: publishing would change 2 specs/,
+      /Dry run checked by Flow Desktop; not built \(flowctl-go not found\)\. Publishing would change 2 specs/,
     );
+    expect(await testId('publication-result').getAttribute('data-tone')).toBe('warn');
     expect(await testId('job-logs').textContent()).toContain('control-plane-only mode');
     await screenshot(page, 'drafts-publish-progress');
 

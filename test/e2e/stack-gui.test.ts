@@ -61,6 +61,10 @@ describe('Stack GUI (headless mode, Chromium)', () => {
 
   it('updates a card live when its service is stopped and started', async () => {
     await card('postgres').getByRole('button', { name: 'Stop', exact: true }).click();
+    // Stopping postgres stops what depends on it: the card says which, and asks first.
+    const confirm = card('postgres').locator('[data-testid="confirm-stop"]');
+    expect(await confirm.textContent()).toContain('Stopping postgres also stops migrate, supabase-api');
+    await confirm.getByRole('button', { name: /^Stop postgres and \d+ more$/ }).click();
     await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('stopped');
     await expect.poll(() => card('migrate').getAttribute('data-state')).toBe('stopped');
     await screenshot(page, 'postgres-stopped');
@@ -171,7 +175,7 @@ describe('Stack GUI (headless mode, Chromium)', () => {
     await page.getByRole('button', { name: 'Confirm: reset the database' }).click();
     await expect
       .poll(() => page.locator('[data-testid="reset-result"]').textContent(), { timeout: 30_000 })
-      .toMatch(/^Done in/);
+      .toMatch(/^Reset the database: done in \d+\.\d s\.$/);
     const after = new pg.Client({ connectionString: status.DB_URL });
     await after.connect();
     const { rows } = await after.query(`select to_regclass('public.scratch') as t`);
@@ -206,13 +210,17 @@ describe('Stack GUI (headless mode, Chromium)', () => {
   it('writes a diagnostics bundle with the secrets redacted', async () => {
     await page.getByRole('tab', { name: 'Checks' }).click();
     expect(await page.locator('.checks li').count()).toBeGreaterThanOrEqual(3);
-    await page.getByRole('button', { name: 'Collect diagnostics' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download diagnostics' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^flow-desktop-diagnostics-.*\.zip$/);
     await expect
       .poll(() => page.locator('[data-testid="diagnostics-path"]').textContent())
-      .toMatch(/diagnostics-.*\.zip/);
+      .toMatch(/was downloaded; a copy is at .*diagnostics-.*\.zip\.$/);
     await screenshot(page, 'checks');
-    const text = (await page.locator('[data-testid="diagnostics-path"]').textContent()) ?? '';
-    const file = /Written to (\S+\.zip)/.exec(text)?.[1] ?? '';
+    // The browser's copy is the bundle itself.
+    const file = await download.path();
     const entries = unzipSync(readFileSync(file));
     expect(Object.keys(entries)).toEqual(
       expect.arrayContaining(['status.json', 'versions.json', 'logs/postgres.log']),

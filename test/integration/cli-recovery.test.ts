@@ -80,6 +80,37 @@ describe('flow-desktop recovery (real Postgres)', () => {
     expect(logs.stdout).toMatch(/database system was interrupted|was not properly shut down|redo/);
   });
 
+  it('status shows what a killed supervisor left running; down stops it cleanly, Postgres last', async () => {
+    stack = await TestStack.create({ FLOW_DESKTOP_AGENTS: '1' });
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const supervisor = stack.supervisorPid()!;
+    const orphan = stack.postmasterPid()!;
+    process.kill(supervisor, 'SIGKILL');
+    await waitUntil(() => isAlive(supervisor), 5000);
+    const status = (await stack.status()) as Awaited<ReturnType<TestStack['status']>> & {
+      problems: { id: string; message: string }[];
+    };
+    expect(status.running).toBe(false);
+    expect(status.state).toBe('degraded');
+    expect(status.services[0]).toMatchObject({ name: 'postgres', state: 'healthy', pid: orphan });
+    expect(status.services[0]!.lastError?.message).toBe('left running by a supervisor that is gone');
+    expect(status.problems.map((p) => p.id)).toEqual(['orphans']);
+    expect(status.problems[0]!.message).toContain(`postgres (pid ${orphan})`);
+    const pretty = await stack.cli(['status']);
+    expect(pretty.stdout).toContain('Flow Desktop stack: no supervisor, but some of its processes still run');
+
+    expect((await stack.cli(['down'])).code).toBe(0);
+    expect(isAlive(orphan)).toBe(false);
+    const after = await stack.status();
+    expect(after.state).toBe('stopped');
+    // A fast shutdown, not a kill: the next start finds a cleanly shut down cluster, with no crash recovery.
+    expect((await stack.cli(['up', '--detach'])).code).toBe(0);
+    const logs = await stack.cli(['logs', 'postgres', '-n', '400']);
+    const lastStart = logs.stdout.slice(logs.stdout.lastIndexOf('starting PostgreSQL'));
+    expect(lastStart).toMatch(/database system was shut down at/);
+    expect(lastStart).not.toMatch(/was interrupted|not properly shut down/);
+  });
+
   it('down without a supervisor cleans up orphans of a killed one', async () => {
     stack = await TestStack.create();
     expect((await stack.cli(['up', '--detach'])).code).toBe(0);

@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 import { ensureGuiBuilt } from '../../main/stack/gui-build.js';
@@ -9,10 +9,17 @@ import { type StatusJson, TestStack } from './cli.js';
 export interface GuiSession {
   readonly stack: TestStack;
   readonly browser: Browser;
+  /** The browser profile of `page`: its tabs share the GUI's session cookie and supabase-js's saved session. */
+  readonly context: BrowserContext;
   readonly page: Page;
   readonly status: StatusJson & { UI_URL?: string };
-  /** Opens another signed-in tab on the same GUI (a UI link is single-use: a fresh one is made). */
+  /**
+   * Opens a signed-in tab in a browser profile of its own (another user's browser: its own cookies and saved
+   * supabase-js session), signed in with a fresh UI link (a link is single-use).
+   */
   newPage: () => Promise<Page>;
+  /** A fresh one-time UI link (`status --json`'s UI_URL). */
+  freshLink: () => Promise<string>;
   /** Stops the browser and the stack, by pid. */
   close: () => Promise<void>;
 }
@@ -30,11 +37,16 @@ export async function startGui(
     const status = (await stack.status()) as StatusJson & { UI_URL?: string };
     const openBrowser = await launchBrowser();
     browser = openBrowser;
-    const open = async (): Promise<Page> => {
+    const freshLink = async (): Promise<string> => {
       const link = await stack.cli(['status', '--json']);
       const url = (JSON.parse(link.stdout) as { UI_URL?: string }).UI_URL;
       if (!url) throw new Error('status --json gave no UI_URL');
-      const page = await openBrowser.newPage({ viewport: { width: 1360, height: 860 } });
+      return url;
+    };
+    const open = async (): Promise<{ page: Page; context: BrowserContext }> => {
+      const url = await freshLink();
+      const context = await openBrowser.newContext({ viewport: { width: 1360, height: 860 } });
+      const page = await context.newPage();
       await page.goto(url);
       // Not expect.poll: startGui runs in beforeAll hooks, where vitest allows no expect.poll.
       const running = page.locator('[data-testid="stack-state"]', { hasText: /^running$/ });
@@ -42,19 +54,21 @@ export async function startGui(
         await running.waitFor({ timeout: 30_000 });
       } catch {
         // Another test may have rebuilt the GUI while this page loaded (its old assets are gone): reload once.
-        // The session token is kept for the tab, so the reload stays signed in to the control API.
+        // The session cookie is kept for the browser profile, so the reload stays signed in.
         await page.reload();
         await running.waitFor({ timeout: 30_000 });
       }
-      return page;
+      return { page, context };
     };
-    const page = await open();
+    const { page, context } = await open();
     return {
       stack,
       browser: openBrowser,
+      context,
       page,
       status,
-      newPage: open,
+      newPage: async () => (await open()).page,
+      freshLink,
       close: async () => {
         await openBrowser.close();
         await stack.cleanup();

@@ -11,7 +11,7 @@ export async function restartCommand(service: string, flags: StackFlags): Promis
   const begun = Date.now();
   let info;
   try {
-    info = await client.call('POST /v1/services/restart', { service });
+    info = await client.call('POST /v1/services/restart', { service, ifBusy: 'wait', requestedBy: 'cli' });
   } catch (error: unknown) {
     if (error instanceof ControlCallError) throw new CliError(error.message);
     throw error;

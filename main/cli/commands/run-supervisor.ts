@@ -1,4 +1,5 @@
 import { LocalStack } from '../../stack/local-stack.js';
+import { guardProcess, tryWriteStderr } from '../../supervisor/crash-guard.js';
 import { saveLastUsedPorts, type StackConfig } from '../../stack/stack-config.js';
 import { ensureGuiBuilt } from '../../stack/gui-build.js';
 import { hostStack } from '../../stack/stack-host.js';
@@ -6,6 +7,7 @@ import { CliError } from '../cli-error.js';
 import { print, printJson, printProblem } from '../output.js';
 import { ProgressPrinter } from '../progress-printer.js';
 import { statusJson, statusPretty } from '../status-format.js';
+import { takeOwnership } from './ownership.js';
 
 /** How a supervisor reports: in a terminal (foreground `up`) or into a log file (detached). */
 export interface SuperviseMode {
@@ -21,7 +23,36 @@ export interface SuperviseMode {
  */
 export async function runSupervisor(config: StackConfig, mode: SuperviseMode): Promise<void> {
   const begun = Date.now();
+  // One supervisor per data directory, held until this process ends (the kernel frees it even on kill -9).
+  const lock = await takeOwnership(config, 'supervise');
+  try {
+    await supervise(config, mode, begun);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function supervise(config: StackConfig, mode: SuperviseMode, begun: number): Promise<void> {
   const stack = await LocalStack.create(config);
+  const unguard = guardProcess((error, origin) => {
+    const message = `the supervisor survived an unexpected error (${origin}): ${error.message}`;
+    stack.supervisor.reportProblem({ id: 'uncaught-error', severity: 'warning', message });
+    tryWriteStderr(`${new Date().toISOString()} ${message}\n${error.stack ?? ''}`);
+  });
+  try {
+    await superviseStack(stack, config, mode, begun);
+  } finally {
+    unguard();
+    stack.supervisor.logs.close();
+  }
+}
+
+async function superviseStack(
+  stack: LocalStack,
+  config: StackConfig,
+  mode: SuperviseMode,
+  begun: number,
+): Promise<void> {
   const quiet = mode.json;
   if (!quiet) print(`Starting the Flow Desktop stack (data: ${config.layout.root})`);
   const guiRoot = mode.gui ? await ensureGuiBuilt((line) => !quiet && print(`  ${line}`)) : undefined;

@@ -7,6 +7,7 @@ import { CliError } from '../cli-error.js';
 import { print, printJson } from '../output.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
 import { statusEnv, statusJson, statusPretty } from '../status-format.js';
+import { ownerOf } from './ownership.js';
 
 /** Flags of `status`. */
 export interface StatusFlags extends StackFlags {
@@ -29,7 +30,10 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
         `there is no stack in ${config.layout.root} yet; start one with \`flow-desktop up\``,
       );
     }
-    status = (await LocalStack.create(config)).status(null);
+    // No answer: say what really runs (orphans, or the children of a supervisor that does not answer).
+    const owner = await ownerOf(config);
+    const unresponsive = owner.held && owner.owner?.role === 'supervise' ? { pid: owner.owner.pid } : null;
+    status = await (await LocalStack.create(config)).offlineStatus(unresponsive);
   }
   // A fresh one-time link each time: a printed link works once.
   const uiUrl = client && status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;

@@ -4,7 +4,7 @@ import { bundledNodeCommand } from '../../process/service-bundle.js';
 import { PROJECT_ROOT } from '../../stack/project-paths.js';
 import { ageKeyFile } from '../functions/age-key-file.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
-import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
+import { databaseReadiness, DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
 
 /** How long an agent's activation waits for the stack's data plane to answer. */
 const DATA_PLANE_WAIT_MS = 60_000;
@@ -59,6 +59,8 @@ export function agentServices(ctx: StackServiceContext): ServiceSpec[] {
       // No port to probe: the agent prints "[agent-N] ready" once it is connected and listening, and exits on
       // a fatal start-up error; after that, staying up is its liveness.
       readyLine: new RegExp(`^\\[${name}\\] ready$`),
+      // Like the API, an agent is only ready while its database answers.
+      readiness: databaseReadiness(databaseUrl),
       startGracePeriodMs: 1500,
       startTimeoutMs: 30_000,
       restart: DEFAULT_RESTART,

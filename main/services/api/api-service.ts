@@ -2,7 +2,7 @@ import path from 'node:path';
 
 import { bundledNodeCommand } from '../../process/service-bundle.js';
 import type { StackServiceContext } from '../../stack/stack-services.js';
-import { DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
+import { databaseReadiness, DEFAULT_RESTART, type ServiceSpec } from '../../supervisor/service-spec.js';
 
 /** The child-process entry of the API server. */
 const ENTRY = path.join(import.meta.dirname, '..', '..', 'supabase-api', 'main.ts');
@@ -35,6 +35,8 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
             SUPABASE_API_JWT_SECRET: ctx.secrets.jwtSecret,
             SUPABASE_API_DATA_DIR: layout.root,
             SUPABASE_API_SUPABASE_DIR: ctx.config.supabaseDir,
+            // Auth may redirect back to the GUI the stack serves (magic links, external sign-in).
+            SUPABASE_API_GUI_URL: `http://127.0.0.1:${ports.studio}`,
           }),
       },
       probe: {
@@ -44,6 +46,7 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
         timeoutMs: 2000,
         failureThreshold: 3,
       },
+      readiness: databaseReadiness(ctx.db.owner),
       startGracePeriodMs: 5000,
       startTimeoutMs: 30_000,
       restart: DEFAULT_RESTART,

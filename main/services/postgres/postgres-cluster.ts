@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-import { isSameProcess, readProcessIdentity } from '../../process/process-identity.js';
+import { isSameProcess, processStartedAtMs, readProcessIdentity } from '../../process/process-identity.js';
 import { terminateGroup } from '../../process/process-group.js';
 import type { PostgresBinaries } from './postgres-binaries.js';
 import type { PostgresUser } from './postgres-user.js';
@@ -75,22 +75,31 @@ export async function ensureCluster(
 }
 
 /**
- * Deals with a postmaster.pid left by a crash. If it names a live postmaster of this very data directory (an
- * orphan of a killed supervisor), that postmaster is stopped; otherwise the stale file is removed so that a
- * reused pid cannot block the start.
+ * Deals with a postmaster.pid left by a crash. It names an orphaned postmaster of this very data directory only
+ * if that pid is alive and started when the file says its postmaster started (line 3, as Postgres itself
+ * records it): that one is stopped with a fast shutdown. Any other pid is a reused one — never signalled —
+ * and the stale file is removed so it cannot block the start.
  */
 export async function clearStalePostmaster(pgdata: string, log: (text: string) => void): Promise<void> {
   const pidFile = path.join(pgdata, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const [pidLine = '', dataLine = '', startLine = ''] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
   const identity = Number.isInteger(pid) && pid > 0 ? readProcessIdentity(pid) : null;
-  if (identity && identity.command.includes('postgres') && identity.command.includes(pgdata)) {
+  const startedAt = identity ? processStartedAtMs(pid) : null;
+  const recordedStart = Number(startLine) * 1000;
+  const ours =
+    identity !== null &&
+    startedAt !== null &&
+    path.resolve(dataLine) === path.resolve(pgdata) &&
+    Math.abs(startedAt - recordedStart) <= 2000;
+  if (ours) {
     log(`a Postgres from an earlier run (pid ${pid}) still runs on this data directory; stopping it`);
-    const stopped = await terminateGroup(pid, 'SIGINT', 10_000);
+    const stopped = await terminateGroup(pid, 'SIGINT', 15_000);
     if (!stopped && isSameProcess(identity))
       throw new Error(`could not stop the leftover Postgres (pid ${pid})`);
   } else {
-    log(`removing a stale postmaster.pid (pid ${pid} is not running Postgres on this data directory)`);
+    log(`removing a stale postmaster.pid (pid ${pid} is not the Postgres that wrote it)`);
   }
   rmSync(pidFile, { force: true });
 }

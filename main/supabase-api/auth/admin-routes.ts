@@ -1,7 +1,8 @@
+import { parseDuration } from '../config/auth-section.js';
 import { AuthError } from './auth-error.js';
 import { obj, str, type AuthDeps, type AuthRequest, type AuthResponse } from './auth-types.js';
+import { checkEmail, checkPassword } from './input-checks.js';
 import { issueCode, type LinkType } from './one-time-codes.js';
-import { checkEmail, checkPassword } from './sign-in-routes.js';
 import { bearerClaims, mergeMetadata } from './user-routes.js';
 import { userJson } from './user-json.js';
 
@@ -18,12 +19,19 @@ function notFound(): AuthError {
   return new AuthError(404, 'user_not_found', 'User not found');
 }
 
+/** `ban_duration`: a Go duration ("24h", "1h30m") from now, or "none" to lift a ban. */
 function banUntil(duration: string | undefined): Date | null | undefined {
   if (duration === undefined) return undefined;
   if (duration === 'none') return null;
-  const m = /^(\d+)h$/.exec(duration);
-  if (!m) throw new AuthError(400, 'validation_failed', 'invalid format for ban duration');
-  return new Date(Date.now() + Number(m[1]) * 3600_000);
+  let seconds: number;
+  try {
+    seconds = /^\d+(\.\d+)?$/.test(duration) ? NaN : parseDuration(duration);
+  } catch {
+    seconds = NaN;
+  }
+  if (!Number.isFinite(seconds))
+    throw new AuthError(400, 'validation_failed', 'invalid format for ban duration');
+  return new Date(Date.now() + seconds * 1000);
 }
 
 /** The /admin/* routes of the service role: users (list, create, read, update, delete) and generate_link. */
@@ -51,7 +59,7 @@ export async function adminRoute(
     if (await deps.users.byEmail(email))
       throw new AuthError(422, 'email_exists', 'A user with this email address has already been registered');
     const password = str(req.body, 'password');
-    if (password !== undefined) checkPassword(password);
+    if (password !== undefined) checkPassword(password, deps.config.minimumPasswordLength);
     const encryptedPassword = password ? await deps.hasher.hash(password) : '';
     const user = await deps.users.create({
       email,
@@ -73,7 +81,7 @@ export async function adminRoute(
     }
     if (req.method === 'PUT') {
       const password = str(req.body, 'password');
-      if (password) checkPassword(password);
+      if (password) checkPassword(password, deps.config.minimumPasswordLength);
       const userMeta = obj(req.body, 'user_metadata');
       const appMeta = obj(req.body, 'app_metadata');
       const email = str(req.body, 'email');
@@ -86,6 +94,8 @@ export async function adminRoute(
         ...(req.body.email_confirm === true ? { confirm: true } : {}),
         ...(bannedUntil !== undefined ? { bannedUntil } : {}),
       });
+      // A banned user's sessions end: no refresh token of theirs works any more.
+      if (bannedUntil) await deps.sessions.logout(id, null, 'global');
       return { status: 200, json: userJson(updated) };
     }
   }

@@ -4,50 +4,62 @@ import { header } from '../http/http-io.js';
 import { adminRoute } from './admin-routes.js';
 import { AuthError } from './auth-error.js';
 import type { AuthDeps, AuthRequest, AuthResponse } from './auth-types.js';
+import { authorize, callback } from './external/external-routes.js';
+import { checkBodyText, checkQuery } from './input-checks.js';
 import { otp, recover, signUp, token, verifyGet, verifyPost } from './sign-in-routes.js';
 import { getUser, logout, updateUser } from './user-routes.js';
 
 const API_VERSION = '2024-01-01';
 
-const SETTINGS = {
-  external: Object.fromEntries(
-    [
-      'anonymous_users',
-      'apple',
-      'azure',
-      'bitbucket',
-      'discord',
-      'facebook',
-      'snapchat',
-      'figma',
-      'fly',
-      'github',
-      'gitlab',
-      'google',
-      'keycloak',
-      'kakao',
-      'linkedin',
-      'linkedin_oidc',
-      'notion',
-      'spotify',
-      'slack',
-      'slack_oidc',
-      'workos',
-      'twitch',
-      'twitter',
-      'email',
-      'phone',
-      'zoom',
-    ].map((p) => [p, p === 'email']),
-  ),
-  disable_signup: false,
-  mailer_autoconfirm: true,
-  phone_autoconfirm: false,
-  sms_provider: 'twilio',
-  saml_enabled: false,
-  saml_private_key_next_configured: false,
-  passkeys_enabled: false,
-};
+/** The providers GET /settings lists (GoTrue's `ProviderSettings`). */
+const SETTINGS_PROVIDERS = [
+  'anonymous_users',
+  'apple',
+  'azure',
+  'bitbucket',
+  'discord',
+  'facebook',
+  'snapchat',
+  'figma',
+  'fly',
+  'github',
+  'gitlab',
+  'google',
+  'keycloak',
+  'kakao',
+  'linkedin',
+  'linkedin_oidc',
+  'notion',
+  'spotify',
+  'slack',
+  'slack_oidc',
+  'workos',
+  'twitch',
+  'twitter',
+  'email',
+  'phone',
+  'zoom',
+];
+
+/** GET /settings: which providers are enabled in config.toml, and the sign-up switches. */
+function settings(deps: AuthDeps): Record<string, unknown> {
+  const external: Record<string, boolean> = {};
+  for (const p of SETTINGS_PROVIDERS) {
+    external[p] =
+      p === 'email' ? deps.config.email.enableSignup : (deps.config.external[p]?.enabled ?? false);
+  }
+  for (const [name, p] of Object.entries(deps.config.external)) external[name] = p.enabled;
+  return {
+    external,
+    disable_signup: !deps.config.enableSignup,
+    mailer_autoconfirm: true,
+    phone_autoconfirm: false,
+    sms_provider: 'twilio',
+    saml_enabled: false,
+    saml_private_key_next_configured: false,
+    passkeys_enabled: false,
+  };
+}
 
 const HEALTH = {
   version: 'v2.170.0',
@@ -57,8 +69,12 @@ const HEALTH = {
 
 function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
   if (text.trim() === '') return {};
-  if (contentType?.includes('application/x-www-form-urlencoded'))
-    return Object.fromEntries(new URLSearchParams(text));
+  if (contentType?.includes('application/x-www-form-urlencoded')) {
+    const form = new URLSearchParams(text);
+    checkQuery(form);
+    return Object.fromEntries(form);
+  }
+  checkBodyText(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -85,14 +101,20 @@ async function route(deps: AuthDeps, r: AuthRequest): Promise<AuthResponse> {
     case 'GET health':
       return { status: 200, json: HEALTH };
     case 'GET settings':
-      return { status: 200, json: SETTINGS };
+      return { status: 200, json: settings(deps) };
+    case 'GET authorize':
+      return authorize(deps, r);
+    case 'GET callback':
+    case 'POST callback':
+      return callback(deps, r);
     case 'POST signup':
       return signUp(deps, r);
     case 'POST token':
       return token(deps, r);
     case 'POST otp':
+      return otp(deps, r, 'otp');
     case 'POST magiclink':
-      return otp(deps, r);
+      return otp(deps, r, 'magiclink');
     case 'POST recover':
       return recover(deps, r);
     case 'POST verify':
@@ -122,13 +144,17 @@ export async function handleAuth(
 ): Promise<AuthResponse> {
   const versionHeader = { 'X-Supabase-Api-Version': API_VERSION };
   try {
+    const query = new URLSearchParams(search);
+    checkQuery(query);
     const request: AuthRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
       path,
-      query: new URLSearchParams(search),
+      query,
       body: parseBody(body, header(req, 'content-type')),
       bearer: bearer(req),
       userAgent: header(req, 'user-agent') ?? null,
+      ip: req.socket.remoteAddress ?? 'unknown',
+      audience: header(req, 'x-jwt-aud') ?? null,
     };
     const response = await route(deps, request);
     return { ...response, headers: { ...versionHeader, ...response.headers } };

@@ -2,7 +2,7 @@ import type { JwtCodec } from '../http/jwt.js';
 import type { IssuedSession } from './session-store.js';
 import { userJson, type UserRow } from './user-json.js';
 
-/** Lifetime of access tokens, as `[auth] jwt_expiry` in supabase/config.toml. */
+/** Default lifetime of access tokens (`[auth] jwt_expiry` of the Supabase CLI). */
 export const ACCESS_TOKEN_TTL_S = 3600;
 
 /** Signs access tokens with GoTrue's claims and builds the Session JSON (`AccessTokenResponse`). */
@@ -10,6 +10,7 @@ export class SessionIssuer {
   constructor(
     private readonly jwt: JwtCodec,
     private readonly issuer: string,
+    private readonly ttl: number = ACCESS_TOKEN_TTL_S,
   ) {}
 
   /** The access token of a session for a user. */
@@ -18,7 +19,7 @@ export class SessionIssuer {
       iss: this.issuer,
       sub: user.id,
       aud: user.aud ?? 'authenticated',
-      exp: now + ACCESS_TOKEN_TTL_S,
+      exp: now + this.ttl,
       iat: now,
       email: user.email ?? '',
       phone: user.phone ?? '',
@@ -38,8 +39,8 @@ export class SessionIssuer {
     return {
       access_token: await this.accessToken(user, session, now),
       token_type: 'bearer',
-      expires_in: ACCESS_TOKEN_TTL_S,
-      expires_at: now + ACCESS_TOKEN_TTL_S,
+      expires_in: this.ttl,
+      expires_at: now + this.ttl,
       refresh_token: session.refreshToken,
       user: userJson(user),
     };

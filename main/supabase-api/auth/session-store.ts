@@ -124,6 +124,16 @@ export class SessionStore {
     }
   }
 
+  /** The user id of a refresh token's session, or null when the token or session is unknown. */
+  async ownerOf(token: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ user_id: string }>(
+      `select s.user_id::text as user_id from auth.refresh_tokens r join auth.sessions s on s.id = r.session_id
+       where r.token = $1`,
+      [token],
+    );
+    return rows[0]?.user_id ?? null;
+  }
+
   /** Whether a session exists. */
   async exists(sessionId: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;

@@ -3,7 +3,9 @@ import type { JWTPayload } from 'jose';
 import { JwtError } from '../http/jwt.js';
 import { AuthError, validationFailed } from './auth-error.js';
 import { obj, str, type AuthDeps, type AuthRequest, type AuthResponse } from './auth-types.js';
-import { checkEmail, checkPassword } from './sign-in-routes.js';
+import { AuthLimiters } from './rate-limits.js';
+import { checkEmail, checkPassword } from './input-checks.js';
+import { isBanned } from './sign-in-routes.js';
 import { userJson, type UserRow } from './user-json.js';
 
 /** The verified claims of the request's bearer token, with GoTrue's 401/403 errors. */
@@ -18,14 +20,30 @@ export async function bearerClaims(deps: AuthDeps, req: AuthRequest): Promise<JW
   }
 }
 
-/** The signed-in user and session of a request (403 when the user or session no longer exists). */
+/**
+ * The signed-in user and session of a request. Refused: a token without `exp` (a user's token must expire),
+ * one whose `aud` is not the audience the request asks for (`X-JWT-AUD`; GoTrue's 400 unexpected_audience),
+ * a user or session that no longer exists, and a banned user still holding a token from before the ban.
+ */
 export async function currentUser(
   deps: AuthDeps,
   req: AuthRequest,
 ): Promise<{ user: UserRow; sessionId: string | null }> {
   const claims = await bearerClaims(deps, req);
+  if (typeof claims.exp !== 'number') {
+    throw new AuthError(
+      403,
+      'bad_jwt',
+      'invalid JWT: unable to parse or verify signature, token has invalid claims: token is missing required claim: exp claim is required',
+    );
+  }
+  const tokenAud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;
+  if (!tokenAud || (req.audience ?? tokenAud) !== tokenAud) {
+    throw new AuthError(400, 'unexpected_audience', "Token audience doesn't match request audience");
+  }
   const user = typeof claims.sub === 'string' ? await deps.users.byId(claims.sub) : null;
   if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+  if (isBanned(user)) throw new AuthError(403, 'user_banned', 'User is banned');
   const sessionId = typeof claims.session_id === 'string' ? claims.session_id : null;
   if (sessionId !== null && !(await deps.sessions.exists(sessionId))) {
     throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
@@ -54,6 +72,7 @@ export function mergeMetadata(
 
 /** PUT /user: e-mail, password and user metadata; a new password ends the user's other sessions. */
 export async function updateUser(deps: AuthDeps, req: AuthRequest): Promise<AuthResponse> {
+  AuthLimiters.check(deps.limits.user, req.ip);
   const { user, sessionId } = await currentUser(deps, req);
   const email = str(req.body, 'email');
   const password = str(req.body, 'password');
@@ -66,7 +85,7 @@ export async function updateUser(deps: AuthDeps, req: AuthRequest): Promise<Auth
     changes.email = normalized;
   }
   if (password !== undefined && password !== '') {
-    checkPassword(password);
+    checkPassword(password, deps.config.minimumPasswordLength);
     if (await deps.hasher.verify(password, user.encrypted_password)) {
       throw new AuthError(422, 'same_password', 'New password should be different from the old password.');
     }

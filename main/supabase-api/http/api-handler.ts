@@ -7,7 +7,15 @@ import { type FunctionsRoute, proxyToFunctions } from '../functions/functions-pr
 import { errorResult, handleRest } from '../rest/rest-router.js';
 import type { RestDeps, RestResult } from '../rest/rest-types.js';
 import { answerPreflight, applyCors } from './cors.js';
-import { BodyTooLargeError, readBody, send, sendJson } from './http-io.js';
+import { isMalformedUrl } from './guard.js';
+import {
+  BodyTooLargeError,
+  readBody,
+  readBodyBytes,
+  RequestAbortedError,
+  send,
+  sendJson,
+} from './http-io.js';
 import type { JwtCodec } from './jwt.js';
 import { identify } from './request-auth.js';
 
@@ -20,6 +28,8 @@ export interface ApiHandlerDeps {
   readonly functions?: FunctionsRoute | null;
   readonly log: (text: string) => void;
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function sendRest(res: ServerResponse, result: RestResult): void {
   send(res, result.status, result.body, result.headers);
@@ -47,7 +57,7 @@ async function rest(
     sendRest(res, errorResult(error));
     return;
   }
-  const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
+  const body = req.method === 'GET' || req.method === 'HEAD' ? EMPTY : await readBodyBytes(req);
   sendRest(res, await handleRest(deps.rest, req, path, search, body, found.identity));
 }
 
@@ -89,8 +99,16 @@ export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: Se
           res.destroy();
           return;
         }
+        if (error instanceof RequestAbortedError) {
+          res.destroy();
+          return;
+        }
         if (error instanceof BodyTooLargeError) {
           sendJson(res, 413, { code: 'PGRST413', details: null, hint: null, message: 'Payload too large' });
+          return;
+        }
+        if (isMalformedUrl(error)) {
+          sendJson(res, 400, { code: 'PGRST100', details: null, hint: null, message: 'Malformed URL' });
           return;
         }
         deps.log(

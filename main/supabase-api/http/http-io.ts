@@ -6,16 +6,36 @@ export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Thrown when a body is larger than MAX_BODY_BYTES. */
 export class BodyTooLargeError extends Error {}
 
-/** Reads a request body as UTF-8 text, bounded by MAX_BODY_BYTES. */
+/** Thrown when the client went away before its body was complete (nobody is left to answer). */
+export class RequestAbortedError extends Error {}
+
+/**
+ * Reads a request body's bytes, bounded by MAX_BODY_BYTES. Past the bound the rest is read and dropped
+ * rather than the socket destroyed, so the client still gets the 413 answer instead of a reset connection.
+ */
+export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else chunks.length = 0;
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new BodyTooLargeError('request body too large'));
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    req.on('error', () => reject(new RequestAbortedError('request aborted')));
+    req.on('close', () => {
+      if (!req.complete) reject(new RequestAbortedError('request aborted'));
+    });
+  });
+}
+
+/** Reads a request body as UTF-8 text (invalid bytes become U+FFFD), bounded by MAX_BODY_BYTES. */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readBodyBytes(req)).toString('utf8');
 }
 
 /** Sends a response with a body (or none) and the given headers. */

@@ -68,5 +68,11 @@ export async function identify(req: IncomingMessage, jwt: JwtCodec): Promise<Ide
     throw error;
   }
   const identity = identityOf(claims);
-  return 'badRole' in identity ? { ok: false, badRole: identity.badRole } : { ok: true, identity };
+  if ('badRole' in identity) return { ok: false, badRole: identity.badRole };
+  // A user's token must expire: Auth issues every one with `exp`, so one without was made elsewhere with the
+  // secret and would never stop working.
+  if (identity.role === 'authenticated' && typeof claims.exp !== 'number') {
+    return { ok: false, error: new JwtError("The JWT 'exp' claim must be a number", 'claims') };
+  }
+  return { ok: true, identity };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { MailMessage } from '../../../shared/mailbox.js';
@@ -11,12 +11,24 @@ export type OutgoingMail = Omit<MailMessage, 'id' | 'date' | 'from'>;
 
 const ID = /^[0-9a-f-]{36}$/;
 
-/** Messages kept as one JSON file each under `<dataDir>/mailbox/` (or in memory when no folder is given). */
+/** Owner-only, like secrets.json: the messages hold sign-in codes and links. */
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+
+/**
+ * Messages kept as one JSON file each under `<dataDir>/mailbox/` (or in memory when no folder is given). The
+ * folder and its files are readable by their owner only; a folder made by an older version is tightened on
+ * start.
+ */
 export class MailStore {
   private readonly memory = new Map<string, MailMessage>();
 
   constructor(private readonly dir: string | null) {
-    if (dir) mkdirSync(dir, { recursive: true });
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    chmodSync(dir, DIR_MODE);
+    for (const file of readdirSync(dir))
+      if (file.endsWith('.json')) chmodSync(path.join(dir, file), FILE_MODE);
   }
 
   /** Stores a message and returns it. */
@@ -27,7 +39,10 @@ export class MailStore {
       date: new Date().toISOString(),
       from: 'noreply@flow-desktop.local',
     };
-    if (this.dir) writeFileSync(path.join(this.dir, `${message.id}.json`), JSON.stringify(message, null, 2));
+    if (this.dir)
+      writeFileSync(path.join(this.dir, `${message.id}.json`), JSON.stringify(message, null, 2), {
+        mode: FILE_MODE,
+      });
     else this.memory.set(message.id, message);
     return message;
   }

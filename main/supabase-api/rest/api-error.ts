@@ -1,3 +1,5 @@
+import pg from 'pg';
+
 /** The `details` of an error: mostly text, a list of candidates for an ambiguous embed (PGRST201). */
 export type ErrorDetails = string | readonly Readonly<Record<string, string>>[] | null;
 
@@ -25,14 +27,6 @@ export function parseError(what: string, expected: string): ApiError {
   return new ApiError(400, 'PGRST100', `"failed to parse ${what}"`, expected);
 }
 
-/** Fields of a database error as node-postgres reports them. */
-interface PgErrorLike {
-  readonly code?: unknown;
-  readonly message?: unknown;
-  readonly detail?: unknown;
-  readonly hint?: unknown;
-}
-
 function pgStatus(code: string, message: string, role: string): number {
   if (/^PT\d{3}$/.test(code)) return Number(code.slice(2));
   if (code === '23503' || code === '23505') return 409;
@@ -55,19 +49,71 @@ function pgStatus(code: string, message: string, role: string): number {
   return 400;
 }
 
-/**
- * Maps a node-postgres error to PostgREST's error: the SQLSTATE passes through as `code` with PostgREST's
- * status table. Errors without a SQLSTATE (a dropped connection) become 503 PGRST000, never a stack trace.
- */
-export function fromPgError(error: unknown, role: string): ApiError {
-  if (error instanceof ApiError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as PgErrorLike;
-  const code = typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
-  const message = typeof e.message === 'string' ? e.message : 'Internal error';
-  if (code === null) {
-    return new ApiError(503, 'PGRST000', 'Database client error. Retrying the connection.', message);
+/** 503 PGRST000: no connection to the database could be opened. */
+export function connectionError(detail: string): ApiError {
+  return new ApiError(503, 'PGRST000', 'Database connection error. Retrying the connection.', detail);
+}
+
+/** 503 PGRST001: the request's connection failed while it was in use. */
+export function clientError(detail: string): ApiError {
+  return new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', detail);
+}
+
+/** 504 PGRST003: every connection of the pool stayed busy for too long. */
+export function acquisitionTimeout(): ApiError {
+  return new ApiError(504, 'PGRST003', 'Timed out acquiring connection from connection pool.');
+}
+
+/** 500: a failure of this server itself (a bug), never the client's or the database's. */
+export class InternalError extends ApiError {
+  constructor(readonly failure: unknown) {
+    super(500, 'PGRST500', 'Internal server error');
   }
-  const detail = typeof e.detail === 'string' ? e.detail : null;
-  const hint = typeof e.hint === 'string' ? e.hint : null;
-  return new ApiError(pgStatus(code, message, role), code, message, detail, hint);
+}
+
+/** SQLSTATEs with which the server ends the session: the connection is gone, not the statement refused. */
+function endsSession(code: string): boolean {
+  return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+}
+
+const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, URIError, EvalError];
+
+/**
+ * node-postgres's own errors for a connection that broke under a query (its socket closed or reset, or the
+ * client was already unusable), as opposed to an error of this server's code.
+ */
+function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error) || PROGRAMMING_ERRORS.some((E) => error instanceof E)) return false;
+  if ('syscall' in error) return true;
+  return /^(Connection terminated|Client has encountered a connection error|Client was closed|Query read timeout|timeout expired)/.test(
+    error.message,
+  );
+}
+
+/**
+ * Maps what a request failed with to PostgREST's error. A database error passes its SQLSTATE through as
+ * `code` with PostgREST's status table, except that one ending the session (the server shutting the
+ * connection down) is 503 PGRST001 like any connection that broke in use (`lost`, or node-postgres saying
+ * so). Anything else is this server's own failure: 500, never a 503 that would send clients retrying.
+ */
+export function toApiError(error: unknown, role: string, lost: boolean): ApiError {
+  if (error instanceof ApiError) return error;
+  if (
+    error instanceof pg.DatabaseError &&
+    typeof error.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(error.code)
+  ) {
+    if (endsSession(error.code)) return clientError(error.message);
+    return new ApiError(
+      pgStatus(error.code, error.message, role),
+      error.code,
+      error.message,
+      error.detail ?? null,
+      error.hint ?? null,
+    );
+  }
+  if (lost || isConnectionFailure(error)) {
+    return clientError(error instanceof Error ? error.message : String(error));
+  }
+  return new InternalError(error);
 }

@@ -16,6 +16,10 @@ export interface RequestContext {
   /** The request headers as a JSON object, names lower-cased. */
   readonly headersJson: string;
   readonly schema: string;
+  /** The search_path value: the schema, then the extra search path, each quoted. */
+  readonly searchPath: string;
+  /** `Prefer: timezone=`, set for the transaction when the database knows the zone. */
+  readonly timezone?: string;
 }
 
 /** Thrown by a transaction body to roll back while still answering (PGRST116, tx=rollback). */
@@ -61,7 +65,7 @@ function settingsQuery(
   for (const [name, value] of cache.roleSettings.get(request.role) ?? []) values.push(name, value);
   values.push(
     'search_path',
-    `"${request.schema.replaceAll('"', '""')}", "extensions"`,
+    request.searchPath,
     'request.jwt.claims',
     request.claimsJson,
     'request.jwt.claim.sub',
@@ -79,6 +83,7 @@ function settingsQuery(
     'request.cookies',
     '{}',
   );
+  if (request.timezone !== undefined) values.push('timezone', request.timezone);
   const { name, text } = settingsStatement(values.length / 2);
   return { name, text, values };
 }
@@ -185,13 +190,23 @@ const BEGIN_READ_ONLY_STATEMENT: PreparedStatement = {
 };
 const COMMIT_STATEMENT: PreparedStatement = { name: 'pgrst_commit', text: 'COMMIT', values: [] };
 
+/** How a read transaction ends. */
+export interface ReadEnding {
+  /** The check may refuse the result (e.g. PGRST116), which must then roll back. */
+  readonly mayRefuse: boolean;
+  /** `Prefer: tx=rollback`: end with ROLLBACK even when the result is answered. */
+  readonly rollback: boolean;
+  /** More work in the transaction once the statement answered (e.g. EXPLAIN for count=planned). */
+  readonly beforeEnd?: (fields: readonly (string | null)[]) => Promise<void>;
+}
+
 /**
  * A read-only transaction around one statement, sent as one batch (see pg-batch.ts): BEGIN READ ONLY, the
  * settings, the statement and COMMIT, each a prepared statement, with a single Sync, so the transaction
  * costs one round trip. PostgreSQL runs them in order and skips the rest after a failure, which leaves the
  * transaction aborted until the ROLLBACK sent here. `check` sees the statement's first row (its fields in
- * order, as text) before the answer is used. When `mayRollBack` is set (the check can refuse a result, e.g.
- * PGRST116), the batch stops before COMMIT and COMMIT or ROLLBACK follows the check, so a refused result
+ * order, as text) before the answer is used. When the check may refuse a result (PGRST116) or the client
+ * asked for tx=rollback, the batch stops before COMMIT and COMMIT or ROLLBACK follows, so a refused result
  * is rolled back as PostgREST does.
  */
 export async function readInTransaction(
@@ -200,7 +215,7 @@ export async function readInTransaction(
   request: RequestContext,
   statement: PreparedStatement,
   check: (fields: readonly (string | null)[]) => void,
-  mayRollBack: boolean,
+  ending: ReadEnding,
 ): Promise<readonly (string | null)[]> {
   const settings = settingsQuery(cache, request);
   const batch: PreparedStatement[] = [
@@ -208,7 +223,8 @@ export async function readInTransaction(
     { ...settings, name: `pgrst_batch_${settings.name}` },
     statement,
   ];
-  if (!mayRollBack) batch.push(COMMIT_STATEMENT);
+  const commitInBatch = !ending.mayRefuse && !ending.rollback && ending.beforeEnd === undefined;
+  if (commitInBatch) batch.push(COMMIT_STATEMENT);
   let fields: readonly (string | null)[];
   try {
     const { row } = await runBatch(client, batch, 2, cache);
@@ -218,13 +234,14 @@ export async function readInTransaction(
     await rollback(client);
     throw error;
   }
-  if (!mayRollBack) {
+  if (commitInBatch) {
     check(fields);
     return fields;
   }
   try {
     check(fields);
-    await client.query('COMMIT');
+    await ending.beforeEnd?.(fields);
+    await client.query(ending.rollback ? 'ROLLBACK' : 'COMMIT');
     return fields;
   } catch (error: unknown) {
     await rollback(client);

@@ -1,24 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 
-import { ApiError, fromPgError } from './api-error.js';
+import type pg from 'pg';
+
+import { connectionLost } from '../db/pool.js';
+import { invalidUtf8 } from '../http/utf8.js';
+import { acquisitionTimeout, ApiError, connectionError, InternalError, toApiError } from './api-error.js';
 import type { RequestContext } from './executor.js';
-import { parsePrefer } from './prefer.js';
+import { negotiate } from './media.js';
+import { parsePrefer } from './parse/prefer.js';
 import { readTable } from './read-handler.js';
 import { callRpc } from './rpc-handler.js';
 import type { RestDeps, RestRequest, RestResult } from './rest-types.js';
 import { writeTable } from './write-handler.js';
-
-const OBJECT = 'application/vnd.pgrst.object+json';
-const ACCEPTABLE = ['application/json', 'application/*', '*/*', 'application/vnd.pgrst.array+json', OBJECT];
-
-/** Whether the client asked for a single object; 406 PGRST107 for media types this server cannot make. */
-function negotiate(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return false;
-  const types = accept.split(',').map((t) => t.split(';')[0]!.trim().toLowerCase());
-  if (types.includes(OBJECT)) return true;
-  if (types.some((t) => ACCEPTABLE.includes(t))) return false;
-  throw new ApiError(406, 'PGRST107', `None of these media types are available: ${accept}`);
-}
 
 function chooseSchema(deps: RestDeps, profile: string | undefined): string {
   const exposed = deps.cache().schemas;
@@ -55,15 +48,13 @@ export async function handleRest(
   req: IncomingMessage,
   path: string,
   search: string,
-  body: string,
+  body: Buffer,
   identity: { role: string; claims: Readonly<Record<string, unknown>>; claimsJson: string },
 ): Promise<RestResult> {
   const method = (req.method ?? 'GET').toUpperCase();
+  let client: pg.PoolClient | null = null;
   try {
-    const segments = path
-      .split('/')
-      .filter((s) => s !== '')
-      .map(decodeURIComponent);
+    const segments = pathSegments(path);
     const isRpc = segments.length === 2 && segments[0] === 'rpc';
     if (segments.length === 0) return openApiRoot(deps);
     if (!(segments.length === 1 || isRpc)) {
@@ -79,6 +70,15 @@ export async function handleRest(
     const reading = method === 'GET' || method === 'HEAD';
     const profile = req.headers[reading ? 'accept-profile' : 'content-profile'];
     const schema = chooseSchema(deps, typeof profile === 'string' ? profile : undefined);
+    const cache = deps.cache();
+    const prefer = parsePrefer(
+      typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined,
+      cache.timezones,
+    );
+    const media = negotiate(
+      typeof req.headers.accept === 'string' ? req.headers.accept : undefined,
+      cache.settings.planEnabled,
+    );
     const context: RequestContext = {
       role: identity.role,
       claims: identity.claims,
@@ -87,33 +87,90 @@ export async function handleRest(
       path: `/${segments.join('/')}`,
       headersJson: headersJson(req),
       schema,
+      searchPath: searchPath(schema, deps.extraSearchPath),
+      ...(prefer.timezone !== undefined ? { timezone: prefer.timezone } : {}),
     };
     const restReq: RestRequest = {
       method: method as RestRequest['method'],
       schema,
       name: isRpc ? segments[1]! : segments[0]!,
       search,
-      prefer: parsePrefer(typeof req.headers.prefer === 'string' ? req.headers.prefer : undefined),
-      singular: negotiate(typeof req.headers.accept === 'string' ? req.headers.accept : undefined),
-      body,
+      prefer,
+      media,
+      singular: media.kind === 'object' || (media.kind === 'plan' && media.for === 'object'),
+      body: reading ? '' : decodeBody(body),
       context,
     };
-    const cache = deps.cache();
-    const client = await deps.pool.connect().catch((error: unknown) => {
-      throw new ApiError(503, 'PGRST001', 'Database client error. Retrying the connection.', String(error));
-    });
-    try {
-      let result: RestResult;
-      if (isRpc) result = await callRpc(client, cache, restReq, deps.maxRows);
-      else if (reading) result = await readTable(client, cache, restReq, deps.maxRows);
-      else result = await writeTable(client, cache, restReq);
-      if (typeof profile === 'string') result.headers['Content-Profile'] = schema;
-      return result;
-    } finally {
-      client.release();
-    }
+    client = await acquire(deps.pool);
+    let result: RestResult;
+    if (isRpc) result = await callRpc(client, cache, restReq, deps.maxRows);
+    else if (reading) result = await readTable(client, cache, restReq, deps.maxRows);
+    else result = await writeTable(client, cache, restReq);
+    client.release();
+    client = null;
+    if (typeof profile === 'string') result.headers['Content-Profile'] = schema;
+    return result;
   } catch (error: unknown) {
-    return errorResult(fromPgError(error, identity.role));
+    const lost = client !== null && connectionLost(client);
+    const answer = toApiError(error, identity.role, lost);
+    // A client whose connection failed, or that a bug left in an unknown state, is closed, not reused.
+    const broken = lost || answer instanceof InternalError || answer.code === 'PGRST001';
+    client?.release(broken ? true : undefined);
+    if (answer instanceof InternalError) {
+      const e = answer.failure;
+      deps.log(`REST ${method} ${path} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+    return errorResult(answer);
+  }
+}
+
+const searchPaths = new WeakMap<readonly string[], Map<string, string>>();
+
+/** `"schema", "extra", ...` as PostgREST sets search_path (made once per schema). */
+function searchPath(schema: string, extra: readonly string[]): string {
+  let bySchema = searchPaths.get(extra);
+  if (!bySchema) {
+    bySchema = new Map();
+    searchPaths.set(extra, bySchema);
+  }
+  let found = bySchema.get(schema);
+  if (found === undefined) {
+    found = [schema, ...extra].map((s) => `"${s.replaceAll('"', '""')}"`).join(', ');
+    bySchema.set(schema, found);
+  }
+  return found;
+}
+
+/** The path's segments, percent-decoded; a malformed escape is a 400. */
+function pathSegments(path: string): string[] {
+  try {
+    return path
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+  } catch {
+    throw new ApiError(400, 'PGRST100', `"failed to parse the path (${path})"`, 'malformed percent-encoding');
+  }
+}
+
+/** The body as text; invalid UTF-8 is refused as PostgreSQL refuses it (22021), never replaced. */
+function decodeBody(body: Buffer): string {
+  const bad = invalidUtf8(body);
+  if (bad !== null) {
+    throw new ApiError(400, '22021', `invalid byte sequence for encoding "UTF8": ${bad}`);
+  }
+  return body.toString('utf8');
+}
+
+/** A client from the pool: 503 PGRST000 when no connection can be opened, 504 PGRST003 when none is free. */
+async function acquire(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error: unknown) {
+    const message = error instanceof Error ? error.message : String(error);
+    // pg-pool's wording for a wait in its queue (every client busy) that outlasted the timeout.
+    if (message === 'timeout exceeded when trying to connect') throw acquisitionTimeout();
+    throw connectionError(message);
   }
 }
 

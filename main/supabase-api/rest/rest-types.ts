@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
 import type { RequestContext } from './executor.js';
-import type { Preferences } from './prefer.js';
+import type { Media } from './media.js';
+import type { Preferences } from './parse/prefer.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 
 /** What the REST handlers need from the server. */
@@ -10,6 +11,10 @@ export interface RestDeps {
   /** The current schema cache; throws 503 PGRST002 while it is not loaded. */
   readonly cache: () => SchemaCache;
   readonly maxRows: number;
+  /** Schemas after the request's own on its search_path (config.toml [api] extra_search_path). */
+  readonly extraSearchPath: readonly string[];
+  /** Where failures of the server itself (500s) are logged. */
+  readonly log: (text: string) => void;
 }
 
 /** A parsed REST request, after routing and content negotiation. */
@@ -19,6 +24,9 @@ export interface RestRequest {
   readonly name: string;
   readonly search: string;
   readonly prefer: Preferences;
+  /** The negotiated response media (Accept). */
+  readonly media: Media;
+  /** Whether the answer must be one object (`application/vnd.pgrst.object+json`, or a plan for one). */
   readonly singular: boolean;
   readonly body: string;
   readonly context: RequestContext;
@@ -37,9 +45,4 @@ export interface StatementRow {
   readonly page_total: string;
   readonly body: string;
   readonly inserted?: string;
-}
-
-/** The JSON content type of a response: an object for singular requests, else an array. */
-export function jsonContentType(singular: boolean): string {
-  return singular ? 'application/vnd.pgrst.object+json; charset=utf-8' : 'application/json; charset=utf-8';
 }

@@ -1,18 +1,22 @@
 import type pg from 'pg';
 
 import { ApiError } from './api-error.js';
-import { inTransaction } from './executor.js';
-import { orderSql } from './expressions.js';
-import { parseQueryParams } from './query-params.js';
-import { checkSingular, readResult } from './read-handler.js';
-import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import { inTransaction, Rollback } from './executor.js';
+import { checkJsonDepth } from './parse/json-depth.js';
+import { maxAffected, preferenceApplied } from './parse/prefer.js';
+import { parseQueryParams } from './parse/query-params.js';
+import { planRead } from './plan/read-planner.js';
+import { checkSingular, explainResult, readResult } from './read-handler.js';
 import { qualifiedKey, type SchemaCache } from './schema-cache/schema-cache.js';
-import { SqlParams } from './sql-params.js';
+import { callSql, chooseFunction } from './sql/call-sql.js';
+import { readStatement } from './sql/read-sql.js';
+import { SqlParams } from './sql/sql-params.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
-import { callSql, chooseFunction } from './rpc-call.js';
+import { checkMaxAffected } from './write-handler.js';
 
 function bodyArgs(text: string): Record<string, unknown> {
   if (text.trim() === '') return {};
+  checkJsonDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -59,43 +63,65 @@ export async function callRpc(
   if (fn.returnKind === 'composite') {
     const table = fn.returnTable;
     const columns = table ? [...table.columns.keys()] : [...fn.outColumns];
-    const base = { label: fn.name, alias: 't0', columns, table };
-    const ctx = buildContext(cache, params, q.levels);
-    const level = buildLevel(ctx, base, q.select, '');
-    checkEmbedPaths(ctx);
-    sql = readStatement(ctx, {
-      from: `${prefix}${call.call} AS "t0"`,
-      level,
-      order: top?.order ? orderSql({ ...base, embeds: new Map() }, top.order, params) : null,
-      limit,
-      offset,
-      count: req.prefer.count !== undefined && fn.returnsSet,
-      singular: req.singular || !fn.returnsSet,
-      ctes: [],
+    const node = planRead(cache, { table, label: fn.name, columns }, q, {
+      aggregatesEnabled: cache.settings.aggregatesEnabled,
     });
+    sql = readStatement(
+      node,
+      {
+        from: `${prefix}${call.call} AS "t0"`,
+        limit,
+        offset,
+        count: req.prefer.count !== undefined && fn.returnsSet,
+        singular: req.singular || !fn.returnsSet,
+        csv: req.media.kind === 'csv',
+      },
+      params,
+    );
   } else if (fn.returnKind === 'void') {
     const from = call.argsFrom ? ` FROM ${call.argsFrom}` : '';
     sql = `SELECT NULL::int8 AS total, 0::int8 AS page_total, '' AS body FROM (SELECT ${call.call}${from}) AS _t`;
   } else {
     const from = call.argsFrom ? ` FROM ${call.argsFrom}` : '';
-    let source = fn.returnsSet
+    const all = fn.returnsSet
       ? `SELECT "t0"."pgrst_scalar" FROM ${prefix}${call.call} AS "t0"("pgrst_scalar")`
       : `SELECT ${call.call} AS pgrst_scalar${from}`;
+    let source = all;
     if (limit !== null) source += ` LIMIT ${params.add(limit)}`;
     if (fn.returnsSet && offset > 0) source += ` OFFSET ${params.add(offset)}`;
-    const body = fn.returnsSet
-      ? `COALESCE(json_agg(_t.pgrst_scalar), '[]'::json)::text`
-      : `COALESCE((json_agg(_t.pgrst_scalar) -> 0)::text, 'null')`;
-    sql = `WITH pgrst_source AS (${source}) SELECT NULL::int8 AS total, count(*)::int8 AS page_total, ${body} AS body FROM pgrst_source AS _t`;
+    let body: string;
+    if (req.media.kind === 'csv')
+      body = `'pgrst_scalar' || E'\\n' || coalesce(string_agg(_t.pgrst_scalar::text, E'\\n'), '')`;
+    else if (fn.returnsSet) body = `COALESCE(json_agg(_t.pgrst_scalar), '[]'::json)::text`;
+    else body = `COALESCE((json_agg(_t.pgrst_scalar) -> 0)::text, 'null')`;
+    const counting = req.prefer.count !== undefined && fn.returnsSet;
+    const total = counting ? `(SELECT count(*) FROM (${all}) AS _c)` : 'NULL';
+    sql = `WITH pgrst_source AS (${source}) SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body FROM pgrst_source AS _t`;
   }
-  const row = await inTransaction(client, cache, req.context, readOnly, async () => {
+  const affectLimit = maxAffected(req.prefer);
+  if (affectLimit !== undefined && !fn.returnsSet) {
+    throw new ApiError(
+      400,
+      'PGRST128',
+      'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+    );
+  }
+  if (req.media.kind === 'plan')
+    return explainResult(client, cache, req, { text: sql, values: params.values }, readOnly);
+  let row = await inTransaction(client, cache, req.context, readOnly, async () => {
     const first = (await client.query<StatementRow>(sql, params.values)).rows[0]!;
     if (fn.returnKind !== 'void') checkSingular(req.singular, first);
+    checkMaxAffected(affectLimit, first);
+    if (req.prefer.tx === 'rollback') throw new Rollback(first);
     return first;
   });
-  if (fn.returnKind === 'void') return { status: 204, body: null, headers: {} };
-  const result = readResult(req, row, offset, req.singular || !fn.returnsSet);
-  if (!fn.returnsSet) delete result.headers['Content-Range'];
+  if (fn.returnKind === 'void') {
+    const applied = preferenceApplied(req.prefer, 'call');
+    return { status: 204, body: null, headers: applied ? { 'Preference-Applied': applied } : {} };
+  }
+  // One value (scalar or composite) counts as one row (PostgREST: Content-Range 0-0/1).
+  if (!fn.returnsSet && req.prefer.count !== undefined) row = { ...row, total: row.page_total };
+  const result = readResult(req, row, offset, 'call');
   const minimal = req.prefer.return === 'minimal';
   return { ...result, status: fn.returnsSet ? result.status : 200, body: minimal ? null : result.body };
 }

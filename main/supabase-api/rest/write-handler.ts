@@ -1,15 +1,19 @@
 import type pg from 'pg';
 
+import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
-import type { LevelParams } from './query-ast.js';
-import { parseQueryParams } from './query-params.js';
-import { checkSingular, lookupTable } from './read-handler.js';
-import { buildContext, buildLevel, checkEmbedPaths, readStatement } from './read-builder.js';
+import { maxAffected, preferenceApplied } from './parse/prefer.js';
+import type { LevelParams } from './parse/query-ast.js';
+import { parseQueryParams } from './parse/query-params.js';
+import { parseWriteBody } from './parse/write-body.js';
+import { planConditions, planRead } from './plan/read-planner.js';
+import { checkSingular, explainResult, lookupTable } from './read-handler.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
-import { SqlParams } from './sql-params.js';
-import { jsonContentType, type RestRequest, type RestResult, type StatementRow } from './rest-types.js';
-import { parseWriteBody } from './write-body.js';
-import { deleteCte, insertCte, returningColumns, updateCte } from './write-builder.js';
+import { readStatement } from './sql/read-sql.js';
+import { SqlParams } from './sql/sql-params.js';
+import { deleteCte, insertCte, returningColumns, updateCte } from './sql/write-sql.js';
+import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
+import { contentType } from './media.js';
 
 /** POST (insert/upsert), PATCH (update) and DELETE on a table or view. */
 export async function writeTable(
@@ -22,7 +26,8 @@ export async function writeTable(
   const params = new SqlParams();
   const representation = req.prefer.return === 'representation';
   const returning = representation ? returningColumns(cache, table, q.select) : '1 AS pgrst_one';
-  const conditions = q.levels.get('')?.conditions ?? [];
+  const base = { table, label: table.name, columns: [...table.columns.keys()] };
+  const conditions = planConditions(cache, base, q.levels.get('')?.conditions ?? []);
   const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
 
   let cte: string | null;
@@ -58,21 +63,28 @@ export async function writeTable(
       // The mutation already applied the filters; the representation only shapes (and embeds) its rows.
       const levels = new Map<string, LevelParams>(q.levels);
       levels.set('', { conditions: [] });
-      const ctx = buildContext(cache, params, levels);
-      const base = { label: table.name, alias: 't0', columns: [...table.columns.keys()], table };
-      const level = buildLevel(ctx, base, q.select, '');
-      checkEmbedPaths(ctx);
-      sql = readStatement(ctx, {
-        from: 'pgrst_mut AS "t0"',
-        level,
-        order: null,
-        limit: null,
-        offset: 0,
-        count: false,
-        singular: req.singular,
-        ctes: [cte],
-        ...(inserted ? { extra: inserted } : {}),
-      });
+      const node = planRead(
+        cache,
+        base,
+        { select: q.select, levels },
+        {
+          aggregatesEnabled: cache.settings.aggregatesEnabled,
+        },
+      );
+      sql = readStatement(
+        node,
+        {
+          from: 'pgrst_mut AS "t0"',
+          limit: null,
+          offset: 0,
+          count: false,
+          singular: req.singular,
+          csv: req.media.kind === 'csv',
+          ctes: [cte],
+          ...(inserted ? { extra: inserted } : {}),
+        },
+        params,
+      );
     } else {
       sql =
         `WITH ${cte} SELECT NULL::int8 AS total, count(*)::int8 AS page_total, '' AS body` +
@@ -80,14 +92,33 @@ export async function writeTable(
     }
   }
 
+  if (req.media.kind === 'plan' && sql !== null) {
+    return explainResult(client, cache, req, { text: sql, values: params.values }, false);
+  }
   const empty: StatementRow = { total: null, page_total: '0', body: req.singular ? 'null' : '[]' };
+  const limit = req.method === 'POST' ? undefined : maxAffected(req.prefer);
   const row = await inTransaction(client, cache, req.context, false, async () => {
     const result = sql === null ? empty : (await client.query<StatementRow>(sql, params.values)).rows[0]!;
     checkSingular(req.singular, result);
+    checkMaxAffected(limit, result);
     if (req.prefer.tx === 'rollback') throw new Rollback(result);
     return result;
   });
-  return writeResult(req, row, merge, representation);
+  // PostgREST reports resolution only when the insert has a key to resolve conflicts on.
+  const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
+  return writeResult(req, row, merge, representation, noKey);
+}
+
+/** Fails with 400 PGRST124 (so the transaction rolls back) when more rows changed than max-affected allows. */
+export function checkMaxAffected(limit: number | undefined, row: StatementRow): void {
+  if (limit !== undefined && Number(row.page_total) > limit) {
+    throw new ApiError(
+      400,
+      'PGRST124',
+      'Query result exceeds max-affected preference constraint',
+      `The query affects ${row.page_total} rows`,
+    );
+  }
 }
 
 function writeResult(
@@ -95,16 +126,19 @@ function writeResult(
   row: StatementRow,
   merge: boolean,
   representation: boolean,
+  noKey: boolean,
 ): RestResult {
   const n = Number(row.page_total);
   const total = req.prefer.count !== undefined ? String(n) : '*';
   const range = req.method === 'POST' || n === 0 ? '*' : `0-${n - 1}`;
   const headers: Record<string, string> = { 'Content-Range': `${range}/${total}` };
-  if (req.prefer.applied.length > 0) headers['Preference-Applied'] = req.prefer.applied.join(', ');
+  const kind = req.method === 'POST' ? 'create' : req.method === 'PATCH' ? 'update' : 'delete';
+  const applied = preferenceApplied(req.prefer, kind, noKey ? ['resolution'] : []);
+  if (applied !== undefined) headers['Preference-Applied'] = applied;
   let status: number;
   if (req.method === 'POST') status = merge && row.inserted === '0' && n > 0 ? 200 : 201;
   else status = representation ? 200 : 204;
   if (!representation) return { status, body: null, headers };
-  headers['Content-Type'] = jsonContentType(req.singular);
+  headers['Content-Type'] = contentType(req.media);
   return { status, body: row.body, headers };
 }

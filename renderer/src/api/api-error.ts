@@ -1,3 +1,5 @@
+import { explainedText } from './explain-error.js';
+
 /** An error as the Supabase API (PostgREST or Auth) reports it; supabase-js passes these objects through. */
 export interface ApiErrorLike {
   readonly message: string;
@@ -7,19 +9,14 @@ export interface ApiErrorLike {
 }
 
 /**
- * The text the GUI shows for an API error: PostgREST's message first, then its details and hint, and the code
- * so it can be looked up (`PGRST116`, `23505`, ...).
+ * The text the GUI shows for an API error (see `explainError`): a sentence, and for translated database errors a
+ * second line with the code and PostgREST's message (`42501 · new row violates …`); untranslated ones keep
+ * PostgREST's message, details and hint with the code (`PGRST116`, `23505`, ...). Never a stack trace.
  */
 export function describeApiError(error: unknown): string {
   // An ApiError's message is this description already (its code must not be added twice).
   if (error instanceof ApiError) return error.message;
-  if (typeof error !== 'object' || error === null || !('message' in error)) return String(error);
-  const e = error as ApiErrorLike;
-  const parts = [e.message];
-  if (e.details) parts.push(e.details);
-  if (e.hint) parts.push(`Hint: ${e.hint}`);
-  const text = parts.join(' — ');
-  return e.code ? `${text} (${e.code})` : text;
+  return explainedText(error);
 }
 
 /** Throws the API error of a supabase-js result, or returns its data. */

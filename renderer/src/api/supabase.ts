@@ -11,8 +11,9 @@ export function configureSupabase(apiUrl: string, anonKey: string): SupabaseClie
   const key = `${apiUrl} ${anonKey}`;
   if (!client || key !== clientKey) {
     client = createClient(apiUrl, anonKey, {
-      // The session survives reloads, per UI origin (each stack serves its GUI on its own port).
-      auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: true },
+      // The session survives reloads, per UI origin (each stack serves its GUI on its own port). A magic link's
+      // session is taken out of the URL at start-up (api/auth-redirect.ts) and handed over by the auth store.
+      auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false },
     });
     clientKey = key;
   }

@@ -1,83 +1,152 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 import { ControlApi } from '../api/control-client.js';
-import { establishSession } from '../api/session.js';
+import { establishSession, rememberReturnTo, SignInRequired, takeReturnTo } from '../api/session.js';
 import { configureSupabase } from '../api/supabase.js';
+import { ErrorBoundary } from '../components/feedback/ErrorBoundary.js';
+import { ErrorNotice } from '../components/feedback/ErrorNotice.js';
+import { ServiceDownBanner } from '../components/feedback/ServiceDownBanner.js';
+import { Toasts } from '../components/feedback/Toasts.js';
 import { StartupProgress } from '../components/StartupProgress.js';
-import { NavBar } from '../components/shell/NavBar.js';
 import { RequireSignIn } from '../components/shell/RequireSignIn.js';
-import { ThemeToggle } from '../components/shell/ThemeToggle.js';
+import { SignInGate } from '../components/shell/SignInGate.js';
+import { Sidebar } from '../components/shell/Sidebar.js';
 import { UserBadge } from '../components/shell/UserBadge.js';
 import { useNow } from '../lib/use-now.js';
 import { useAuthStore } from '../stores/auth-store.js';
 import { startEventFeed } from '../stores/event-feed.js';
+import { reportUnhandledRejections } from '../stores/toast-store.js';
 import { useStackStore } from '../stores/stack-store.js';
-import { useRouter } from './router.js';
+import { HOME_PATH, navigate, useRouter } from './router.js';
 import { findRoute } from './routes.js';
+
+/** Whether this tab has a session with the control API, and if not, why. */
+type SessionState =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'required'; readonly reason: string };
 
 /** The GUI: the stack's services and, once signed in, everything the control plane does. */
 export function App(): React.JSX.Element {
-  const [fatal, setFatal] = useState<string | null>(null);
+  const [session, setSession] = useState<SessionState>({ kind: 'pending' });
+  const stopFeed = useRef<(() => void) | null>(null);
   const now = useNow(500);
   const status = useStackStore((s) => s.status);
-  const connected = useStackStore((s) => s.connected);
   const error = useStackStore((s) => s.error);
   const route = useRouter((s) => s.route);
   const current = findRoute(route.segments[0]);
   const apiUrl = status?.connection.API_URL;
   const anonKey = status?.connection.ANON_KEY;
 
-  useEffect(() => {
+  const connect = useCallback((): void => {
+    // A fresh link (`#code=`) goes on to the view a signed-out tab was opened on, if there was one.
+    const viaLink = /[#&]code=/.test(window.location.hash);
     establishSession()
       .then((config) => {
+        const returnTo = takeReturnTo();
+        if (viaLink) navigate(returnTo ?? HOME_PATH, { replace: true });
         if (config.supabaseUrl && config.anonKey)
           useAuthStore.getState().attach(configureSupabase(config.supabaseUrl, config.anonKey));
-        startEventFeed(new ControlApi(config));
+        stopFeed.current?.();
+        stopFeed.current = startEventFeed(
+          new ControlApi(config, () => {
+            stopFeed.current?.();
+            stopFeed.current = null;
+            setSession({
+              kind: 'required',
+              reason:
+                'The session of this browser ended: the stack was restarted (each run signs in anew), or the session was ended in another tab.',
+            });
+          }),
+        );
+        setSession({ kind: 'ready' });
       })
-      .catch((e: unknown) => setFatal(e instanceof Error ? e.message : String(e)));
+      .catch((e: unknown) =>
+        setSession({
+          kind: 'required',
+          reason:
+            e instanceof SignInRequired
+              ? e.message
+              : `The GUI's server at ${window.location.host} did not answer: is \`flow-desktop serve\` still running?`,
+        }),
+      );
   }, []);
+
+  useEffect(() => reportUnhandledRejections(), []);
+
+  useEffect(() => {
+    connect();
+    // A link pasted into the address bar of an open tab changes only the fragment: no reload, so trade it here.
+    const onHash = (): void => {
+      if (/[#&]code=/.test(window.location.hash)) connect();
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      window.removeEventListener('hashchange', onHash);
+      stopFeed.current?.();
+    };
+  }, [connect]);
+
+  // A signed-out tab remembers the view it was opened on, for the link that signs it in.
+  const wanted = `${route.path}${route.query.size > 0 ? `?${route.query.toString()}` : ''}`;
+  const returnTo = route.path === HOME_PATH || route.path === '' ? null : wanted;
+  useEffect(() => {
+    if (session.kind === 'required' && returnTo) rememberReturnTo(returnTo);
+  }, [session.kind, returnTo]);
 
   // The stack's status carries the API address and anon key (they change only with the data directory).
   useEffect(() => {
     if (apiUrl && anonKey) useAuthStore.getState().attach(configureSupabase(apiUrl, anonKey));
   }, [apiUrl, anonKey]);
 
-  if (fatal) {
+  if (session.kind === 'required') {
     return (
-      <main className="fatal">
-        <h1>Flow Desktop</h1>
-        <p role="alert">{fatal}</p>
-      </main>
+      <SignInGate
+        reason={session.reason}
+        returnTo={returnTo}
+        onSignedIn={() => {
+          takeReturnTo();
+          connect();
+        }}
+      />
     );
   }
   const { Page } = current;
   return (
     <div className="app">
-      <header className="topbar">
-        <h1>Flow Desktop</h1>
-        <span className={`pill state-${status?.state ?? 'unknown'}`} data-testid="stack-state">
-          {connected ? (status?.state ?? '…') : 'disconnected'}
-        </span>
-        <StartupProgress now={now} />
-        <span className="topbar-spacer" />
-        <UserBadge />
-        <ThemeToggle />
-      </header>
-      <NavBar current={current} />
-      {error && (
-        <p className="banner" role="alert" data-testid="error">
-          {error}
-        </p>
-      )}
-      <main>
-        {current.signedIn ? (
-          <RequireSignIn>
-            <Page />
-          </RequireSignIn>
-        ) : (
-          <Page />
+      <Sidebar current={current} />
+      <div className="workspace">
+        <header className="topbar">
+          <h1 className="view-title">
+            <current.icon size={18} strokeWidth={1.75} aria-hidden="true" /> {current.label}
+          </h1>
+          <StartupProgress now={now} />
+          <UserBadge />
+        </header>
+        {error && (
+          <div className="page-notices">
+            <ErrorNotice
+              error={error}
+              controlPlane={false}
+              testId="error"
+              onDismiss={() => useStackStore.setState({ error: null })}
+            />
+          </div>
         )}
-      </main>
+        <main>
+          {current.group === 'Control plane' && <ServiceDownBanner />}
+          <ErrorBoundary key={current.segment} view={current.label}>
+            {current.signedIn ? (
+              <RequireSignIn>
+                <Page />
+              </RequireSignIn>
+            ) : (
+              <Page />
+            )}
+          </ErrorBoundary>
+        </main>
+      </div>
+      <Toasts />
     </div>
   );
 }

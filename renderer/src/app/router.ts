@@ -37,15 +37,47 @@ export function routePath(...segments: readonly string[]): string {
   return '/' + segments.map((s) => encodeURIComponent(s)).join('/');
 }
 
+/**
+ * Asked before the route changes: a message when leaving to `to` would lose something (unsaved edits), or null.
+ * One guard at a time: the view that has something to lose sets it while it does.
+ */
+export type LeaveGuard = (to: Route) => string | null;
+let leaveGuard: LeaveGuard | null = null;
+
+/** Sets (or clears, with null) the guard asked before every route change. */
+export function setLeaveGuard(guard: LeaveGuard | null): void {
+  leaveGuard = guard;
+}
+
+function mayLeave(to: Route): boolean {
+  const message = leaveGuard?.(to) ?? null;
+  return message === null || window.confirm(message);
+}
+
+function fullPath(route: Route): string {
+  const query = route.query.toString();
+  return query ? `${route.path}?${query}` : route.path;
+}
+
 /** The current route, updated on back/forward and on `navigate`. */
-export const useRouter = create<RouterStore>((set) => {
-  window.addEventListener('hashchange', () => set({ route: parseHash(window.location.hash) }));
+export const useRouter = create<RouterStore>((set, get) => {
+  window.addEventListener('hashchange', () => {
+    const to = parseHash(window.location.hash);
+    // A link or the back button already changed the address: put it back when the user stays.
+    if (!mayLeave(to)) {
+      history.replaceState(null, '', `#${fullPath(get().route)}`);
+      return;
+    }
+    set({ route: to });
+  });
   return {
     route: parseHash(window.location.hash),
     navigate: (path, options) => {
+      const to = parseHash(`#${path}`);
+      if (!mayLeave(to)) return;
       if (options?.replace) history.replaceState(null, '', `#${path}`);
       else history.pushState(null, '', `#${path}`);
-      set({ route: parseHash(`#${path}`) });
+      set({ route: to });
     },
   };
 });

@@ -1,3 +1,21 @@
+import {
+  BookOpen,
+  Cable,
+  Database,
+  FilePenLine,
+  KeyRound,
+  ListChecks,
+  type LucideIcon,
+  Mail,
+  Plug,
+  RotateCcw,
+  ScrollText,
+  Server,
+  Settings,
+  Ticket,
+  UserRound,
+} from 'lucide-react';
+
 import { ChecksPanel } from '../components/ChecksPanel.js';
 import { ConnectionPanel } from '../components/ConnectionPanel.js';
 import { LogsView } from '../components/LogsView.js';
@@ -20,32 +38,98 @@ export interface RouteEntry {
   readonly group: 'Stack' | 'Control plane';
   /** Control-plane views query the API as the signed-in user. */
   readonly signedIn: boolean;
+  readonly icon: LucideIcon;
   readonly Page: () => React.JSX.Element;
 }
 
 /** Every view of the GUI, in navigation order. Sub-routes (`/drafts/<id>`) are the page's own business. */
 export const ROUTES: readonly RouteEntry[] = [
-  { segment: 'services', label: 'Services', group: 'Stack', signedIn: false, Page: ServicesPage },
-  { segment: 'logs', label: 'Logs', group: 'Stack', signedIn: false, Page: LogsView },
-  { segment: 'connection', label: 'Connection', group: 'Stack', signedIn: false, Page: ConnectionPanel },
-  { segment: 'mailbox', label: 'Mailbox', group: 'Stack', signedIn: false, Page: MailboxPanel },
-  { segment: 'resets', label: 'Resets', group: 'Stack', signedIn: false, Page: ResetPanel },
-  { segment: 'settings', label: 'Settings', group: 'Stack', signedIn: false, Page: SettingsPanel },
-  { segment: 'checks', label: 'Checks', group: 'Stack', signedIn: false, Page: ChecksPanel },
-  { segment: 'migrations', label: 'Migrations', group: 'Stack', signedIn: false, Page: MigrationsPage },
-  { segment: 'account', label: 'Account', group: 'Control plane', signedIn: false, Page: AccountPage },
-  { segment: 'drafts', label: 'Drafts', group: 'Control plane', signedIn: true, Page: DraftsPage },
-  { segment: 'catalog', label: 'Catalog', group: 'Control plane', signedIn: true, Page: CatalogPage },
+  {
+    segment: 'services',
+    icon: Server,
+    label: 'Services',
+    group: 'Stack',
+    signedIn: false,
+    Page: ServicesPage,
+  },
+  { segment: 'logs', icon: ScrollText, label: 'Logs', group: 'Stack', signedIn: false, Page: LogsView },
+  {
+    segment: 'connection',
+    icon: Plug,
+    label: 'Connection',
+    group: 'Stack',
+    signedIn: false,
+    Page: ConnectionPanel,
+  },
+  { segment: 'mailbox', icon: Mail, label: 'Mailbox', group: 'Stack', signedIn: false, Page: MailboxPanel },
+  { segment: 'resets', icon: RotateCcw, label: 'Resets', group: 'Stack', signedIn: false, Page: ResetPanel },
+  {
+    segment: 'settings',
+    icon: Settings,
+    label: 'Settings',
+    group: 'Stack',
+    signedIn: false,
+    Page: SettingsPanel,
+  },
+  {
+    segment: 'checks',
+    icon: ListChecks,
+    label: 'Checks',
+    group: 'Stack',
+    signedIn: false,
+    Page: ChecksPanel,
+  },
+  {
+    segment: 'migrations',
+    icon: Database,
+    label: 'Migrations',
+    group: 'Stack',
+    signedIn: false,
+    Page: MigrationsPage,
+  },
+  {
+    segment: 'account',
+    icon: UserRound,
+    label: 'Account',
+    group: 'Control plane',
+    signedIn: false,
+    Page: AccountPage,
+  },
+  {
+    segment: 'drafts',
+    icon: FilePenLine,
+    label: 'Drafts',
+    group: 'Control plane',
+    signedIn: true,
+    Page: DraftsPage,
+  },
+  {
+    segment: 'catalog',
+    icon: BookOpen,
+    label: 'Catalog',
+    group: 'Control plane',
+    signedIn: true,
+    Page: CatalogPage,
+  },
   {
     segment: 'connectors',
+    icon: Cable,
     label: 'Connectors',
     group: 'Control plane',
     signedIn: true,
     Page: ConnectorsPage,
   },
-  { segment: 'grants', label: 'Grants', group: 'Control plane', signedIn: true, Page: GrantsPage },
+  {
+    segment: 'grants',
+    icon: KeyRound,
+    label: 'Grants',
+    group: 'Control plane',
+    signedIn: true,
+    Page: GrantsPage,
+  },
   {
     segment: 'directives',
+    icon: Ticket,
     label: 'Directives',
     group: 'Control plane',
     signedIn: true,

@@ -10,6 +10,8 @@ export function ConfirmButton(props: {
   readonly disabled: boolean;
   readonly onConfirm: () => Promise<unknown>;
   readonly ariaLabel?: string;
+  /** Said beside the confirm button when the action has a consequence worth a second look. */
+  readonly warning?: string | null;
 }): React.JSX.Element {
   const [confirming, setConfirming] = useState(false);
   if (!confirming) {
@@ -21,6 +23,11 @@ export function ConfirmButton(props: {
   }
   return (
     <>
+      {props.warning && (
+        <span className="confirm-warning" role="alert" data-testid="confirm-warning">
+          {props.warning}
+        </span>
+      )}
       <button
         className="danger"
         disabled={props.disabled}

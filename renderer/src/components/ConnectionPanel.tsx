@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ConnectionInfo } from '../../../shared/stack-status.js';
 import { download, toEnvFile } from '../lib/format.js';
 import { useStackStore } from '../stores/stack-store.js';
+import { CopyButton } from './CopyButton.js';
 
 const SECRET: ReadonlySet<keyof ConnectionInfo> = new Set(['SERVICE_ROLE_KEY', 'JWT_SECRET']);
 
@@ -10,7 +11,8 @@ const SECRET: ReadonlySet<keyof ConnectionInfo> = new Set(['SERVICE_ROLE_KEY', '
 export function ConnectionPanel(): React.JSX.Element {
   const connection = useStackStore((s) => s.status?.connection);
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
-  if (!connection) return <section className="panel">Loading…</section>;
+  if (!connection)
+    return <section className="panel muted">Waiting for the stack's connection details…</section>;
   const entries = Object.entries(connection) as [keyof ConnectionInfo, string][];
   return (
     <section className="panel">
@@ -30,7 +32,7 @@ export function ConnectionPanel(): React.JSX.Element {
                       {hidden ? 'Reveal' : 'Hide'}
                     </button>
                   )}
-                  <button onClick={() => void navigator.clipboard.writeText(value)}>Copy</button>
+                  <CopyButton text={value} what={key} testId={`copy-${key}`} />
                 </td>
               </tr>
             );

@@ -43,10 +43,13 @@ const TIERS: readonly Tier[] = [
 export function ResetPanel(): React.JSX.Element {
   const act = useStackStore((s) => s.act);
   const busy = useStackStore((s) => s.busy);
-  const lastReset = useStackStore((s) => s.lastReset);
+  const outcome = useStackStore((s) => s.outcome);
   const services = useStackStore(useShallow((s) => s.status?.services.map((x) => x.name) ?? []));
   const [armed, setArmed] = useState<string | null>(null);
   const [service, setService] = useState('postgres');
+  // The label of the run started here: only its own outcome is shown (never an older run's "done").
+  const [ran, setRan] = useState<string | null>(null);
+  const labelOf = (tier: Tier): string => (tier.id === 'restart-service' ? `Restart ${service}` : tier.title);
   return (
     <section className="panel">
       <ol className="tiers">
@@ -74,7 +77,9 @@ export function ResetPanel(): React.JSX.Element {
                   disabled={busy !== null}
                   onClick={() => {
                     setArmed(null);
-                    void act(tier.title, (api) => tier.run(api, service));
+                    const label = labelOf(tier);
+                    setRan(label);
+                    void act(label, (api) => tier.run(api, service));
                   }}
                 >
                   Confirm: {tier.title.toLowerCase()}
@@ -89,11 +94,19 @@ export function ResetPanel(): React.JSX.Element {
           </li>
         ))}
       </ol>
-      {lastReset && (
-        <p data-testid="reset-result">
-          {lastReset.ok
-            ? `Done in ${(lastReset.elapsedMs / 1000).toFixed(2)}s.`
-            : `Failed: ${lastReset.error ?? ''}`}
+      {ran !== null && busy === ran && (
+        <p className="busy-line" role="status" data-testid="reset-running">
+          <span className="spinner" aria-hidden="true" /> {ran}… (the phase and elapsed time are in the top
+          bar)
+        </p>
+      )}
+      {ran !== null && outcome?.label === ran && (
+        <p
+          className={`outcome tone-${outcome.ok ? 'good' : 'bad'}`}
+          role={outcome.ok ? 'status' : 'alert'}
+          data-testid="reset-result"
+        >
+          {outcome.text}
         </p>
       )}
     </section>

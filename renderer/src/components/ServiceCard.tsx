@@ -1,6 +1,27 @@
+import { useState } from 'react';
+
 import type { ServiceInfo, ServiceState } from '../../../shared/service-info.js';
+import { routePath } from '../app/router.js';
 import { formatDuration } from '../lib/format.js';
 import { useStackStore } from '../stores/stack-store.js';
+
+/** The running services that stop with `name`: those depending on it, directly or through another. */
+export function runningDependents(name: string, services: readonly ServiceInfo[]): string[] {
+  const found = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const s of services) {
+      if (found.has(s.name) || s.name === name) continue;
+      if (s.dependsOn.some((d) => d === name || found.has(d))) {
+        found.add(s.name);
+        grew = true;
+      }
+    }
+  }
+  const idle = new Set<ServiceState>(['stopped', 'not-installed']);
+  return services.filter((s) => found.has(s.name) && !idle.has(s.state)).map((s) => s.name);
+}
 
 const LOOK: Readonly<Record<ServiceState, { icon: string; tone: string; label: string }>> = {
   healthy: { icon: '●', tone: 'good', label: 'healthy' },
@@ -25,7 +46,11 @@ export function ServiceCard({
 }): React.JSX.Element {
   const act = useStackStore((s) => s.act);
   const busy = useStackStore((s) => s.busy);
+  const all = useStackStore((s) => s.status?.services);
+  const [confirmStop, setConfirmStop] = useState<readonly string[] | null>(null);
   const look = LOOK[service.state];
+  const stop = (): Promise<void> =>
+    act(`Stop ${service.name}`, (api) => api.call('POST /v1/services/stop', { service: service.name }));
   const running =
     service.state === 'healthy' || service.state === 'unhealthy' || service.state === 'starting';
   const uptime = running && service.startedAt ? formatDuration(now - Date.parse(service.startedAt)) : '–';
@@ -71,7 +96,7 @@ export function ServiceCard({
         <button
           disabled={busy !== null || running}
           onClick={() =>
-            void act(`start ${service.name}`, (api) =>
+            void act(`Start ${service.name}`, (api) =>
               api.call('POST /v1/services/start', { service: service.name }),
             )
           }
@@ -80,25 +105,58 @@ export function ServiceCard({
         </button>
         <button
           disabled={busy !== null || !running}
-          onClick={() =>
-            void act(`stop ${service.name}`, (api) =>
-              api.call('POST /v1/services/stop', { service: service.name }),
-            )
-          }
+          onClick={() => {
+            const dependents = runningDependents(service.name, all ?? []);
+            if (dependents.length > 0) setConfirmStop(dependents);
+            else void stop();
+          }}
         >
           Stop
         </button>
         <button
           disabled={busy !== null}
           onClick={() =>
-            void act(`restart ${service.name}`, (api) =>
+            void act(`Restart ${service.name}`, (api) =>
               api.call('POST /v1/services/restart', { service: service.name }),
             )
           }
         >
           Restart
         </button>
+        <a
+          className="card-link"
+          href={`#${routePath('logs')}?service=${encodeURIComponent(service.name)}`}
+          data-testid="service-logs"
+        >
+          Logs
+        </a>
       </div>
+      {confirmStop && (
+        <div
+          className="confirm"
+          role="alertdialog"
+          aria-label={`Stop ${service.name}?`}
+          data-testid="confirm-stop"
+        >
+          <p>
+            Stopping {service.name} also stops {confirmStop.join(', ')}, which depend on it.
+          </p>
+          <div className="actions">
+            <button
+              className="danger"
+              autoFocus
+              disabled={busy !== null}
+              onClick={() => {
+                setConfirmStop(null);
+                void stop();
+              }}
+            >
+              Stop {service.name} and {confirmStop.length} more
+            </button>
+            <button onClick={() => setConfirmStop(null)}>Cancel</button>
+          </div>
+        </div>
+      )}
     </article>
   );
 }

@@ -1,7 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 import type { Settings, SettingsInfo } from '../../../shared/control-api.js';
+import { explainedText } from '../api/explain-error.js';
 import { useStackStore } from '../stores/stack-store.js';
+import { ErrorNotice } from './feedback/ErrorNotice.js';
 
 const PORTS = [
   ['dbPort', 'Postgres port'],
@@ -17,13 +19,33 @@ export function SettingsPanel(): React.JSX.Element {
   const [info, setInfo] = useState<SettingsInfo | null>(null);
   const [draft, setDraft] = useState<Settings>({});
   const [message, setMessage] = useState('');
-  useEffect(() => {
-    void api?.call('GET /v1/settings', {}).then((r) => {
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const load = useCallback(async (): Promise<void> => {
+    if (!api) return;
+    setLoadError(null);
+    try {
+      const r = await api.call('GET /v1/settings', {});
       setInfo(r);
       setDraft({ ...r.settings });
-    });
+    } catch (error: unknown) {
+      setLoadError(explainedText(error));
+    }
   }, [api]);
-  if (!info) return <section className="panel">Loading…</section>;
+  useEffect(() => {
+    void load();
+  }, [load]);
+  if (loadError)
+    return (
+      <section className="panel">
+        <ErrorNotice
+          error={`The settings could not be read. ${loadError}`}
+          controlPlane={false}
+          onRetry={() => void load()}
+          testId="settings-error"
+        />
+      </section>
+    );
+  if (!info) return <section className="panel muted">Reading the settings…</section>;
   const save = async (): Promise<void> => {
     if (!api) return;
     try {
@@ -31,7 +53,7 @@ export function SettingsPanel(): React.JSX.Element {
       setInfo(saved);
       setMessage(saved.restartNeeded ? 'Saved. Restart the stack to apply.' : 'Saved.');
     } catch (error: unknown) {
-      setMessage(error instanceof Error ? error.message : String(error));
+      setMessage(explainedText(error));
     }
   };
   return (

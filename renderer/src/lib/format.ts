@@ -17,10 +17,30 @@ export function toEnvFile(connection: ConnectionInfo): string {
 
 /** Offers text as a file download. */
 export function download(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(name, new Blob([text], { type }));
+}
+
+/** Offers bytes as a file download (the browser saves it to its downloads folder). */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
   a.click();
-  URL.revokeObjectURL(url);
+  // The click starts the download at once; the URL may go after this task.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Bytes from base64 (the control API's JSON carries files that way). */
+export function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** "14:03:22" and how long ago, for "ran at" lines. */
+export function formatClock(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  return `${new Date(at).toLocaleTimeString()} (${formatDuration(now - at)} ago)`;
 }

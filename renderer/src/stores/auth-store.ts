@@ -4,6 +4,8 @@ import { create } from 'zustand';
 import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
 import type { MailMessage } from '../../../shared/mailbox.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
+import { takeAuthRedirect } from '../api/auth-redirect.js';
+import { useToastStore } from './toast-store.js';
 import type { ControlApi } from '../api/control-client.js';
 
 /** The seeded accounts of supabase/seed.sql, for one-click sign-in on the local stack. */
@@ -56,12 +58,14 @@ export interface AuthStore {
   verifyCode: (email: string, code: string) => Promise<void>;
   refreshSession: () => Promise<void>;
   signOut: () => Promise<void>;
+  /** Why the GUI signed the user out by itself (a reset took their session), for the sign-in prompts. */
+  signedOutReason: string | null;
+  /**
+   * After a database reset or purge: refreshes the session, and if its refresh token or user is gone, signs out
+   * here with a message instead of staying "signed in" with a dead session.
+   */
+  checkSessionAfterReset: () => Promise<void>;
   loadRoles: () => Promise<void>;
-}
-
-/** True when this page was opened by an Auth redirect (`#access_token=…` or `#error_description=…`). */
-function isAuthRedirect(): boolean {
-  return typeof window !== 'undefined' && /[#&](access_token|error_description)=/.test(window.location.hash);
 }
 
 /** The newest message to `email`, sent at or after `since` (ms), with a sign-in link; null if none yet. */
@@ -112,6 +116,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
     notice: null,
     magicLink: null,
     refreshedAt: null,
+    signedOutReason: null,
 
     attach: (client) => {
       if (get().client === client) return;
@@ -121,6 +126,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         // Supabase-js calls this inside its auth lock: defer the queries that need a session.
         const changedUser = session?.user.id !== get().user?.id;
         set({ session, user: session?.user ?? null, ready: true });
+        if (session) set({ signedOutReason: null });
         if (event === 'SIGNED_OUT') set({ roles: [] });
         else if (changedUser) {
           // The previous user's roles must not show beside the new user.
@@ -129,15 +135,21 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         }
       });
       unsubscribe = () => data.subscription.unsubscribe();
-      if (isAuthRedirect()) {
-        // A magic link brought us here: supabase-js takes the session from the URL fragment (and clears it);
-        // the router saw no route in it. Land on the Account page, signed in, or with the link's error.
-        void client.auth.initialize().then(({ error }) => {
+      const redirect = takeAuthRedirect();
+      if (redirect) {
+        // A magic link brought us here (main.tsx took its session out of the URL and went to the Account page).
+        void (async () => {
+          if (redirect.error || !redirect.accessToken || !redirect.refreshToken) {
+            set({ error: `The sign-in link did not work: ${redirect.error ?? 'it carried no session'}.` });
+            return;
+          }
+          const { error } = await client.auth.setSession({
+            access_token: redirect.accessToken,
+            refresh_token: redirect.refreshToken,
+          });
           if (error) set({ error: `The sign-in link did not work: ${error.message}` });
           else set({ notice: 'Signed in with the link from the mailbox.', magicLink: null });
-          // Replaces the entry (no tokens in the history); the router follows the hashchange.
-          window.location.replace('#/account');
-        });
+        })();
       }
     },
 
@@ -207,6 +219,31 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         if (error) throw error;
         set({ roles: [], refreshedAt: null });
       }),
+
+    checkSessionAfterReset: async () => {
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const client = get().client;
+        const email = get().user?.email;
+        if (!client || !get().session) return;
+        const { error } = await client.auth.refreshSession();
+        if (!error) return;
+        const status = (error as { status?: number }).status ?? 0;
+        if (status >= 400 && status < 500) {
+          await client.auth.signOut({ scope: 'local' });
+          set({
+            session: null,
+            user: null,
+            roles: [],
+            refreshedAt: null,
+            signedOutReason: `You were signed out: the database was reset, and ${email ?? 'your account'}'s session went with it (${error.message}). Sign in again.`,
+          });
+          useToastStore.getState().show('bad', get().signedOutReason ?? 'You were signed out.');
+          return;
+        }
+        // The API is still coming back from the reset: ask again shortly.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    },
 
     loadRoles: async () => {
       const client = get().client;

@@ -10,6 +10,7 @@ import type {
   PublicationSpecExtRow,
 } from '../../../shared/control-plane-rows.js';
 import type { PublicationStatus } from '../../../shared/job-status.js';
+import { parseErrorScope } from '../../../shared/catalog/error-scope.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { useAuthStore } from './auth-store.js';
 import { useJobsStore } from './jobs-store.js';
@@ -47,6 +48,8 @@ interface DraftsStore {
   /** All drafts of the user (exact count), when more than a page. */
   total: number | null;
   listLoading: boolean;
+  /** Why the list could not be loaded (shown instead of the list, never beside an empty one). */
+  listError: string | null;
   editor: DraftEditorState | null;
   /** Unsaved JSON text per catalog name of the open draft. */
   edits: Readonly<Record<string, string>>;
@@ -157,6 +160,7 @@ export const useDraftsStore = create<DraftsStore>((set, get) => {
     drafts: null,
     total: null,
     listLoading: false,
+    listError: null,
     editor: null,
     edits: {},
     publication: null,
@@ -164,16 +168,16 @@ export const useDraftsStore = create<DraftsStore>((set, get) => {
     error: null,
 
     loadDrafts: async () => {
-      set({ listLoading: true });
+      set({ listLoading: true, listError: null });
       try {
         const result = await clientOrThrow()
           .from('drafts_ext')
           .select('*', { count: 'exact' })
           .order('updated_at', { ascending: false })
           .range(0, DRAFTS_PAGE - 1);
-        set({ drafts: unwrap<DraftRow[]>(result), total: result.count, error: null });
+        set({ drafts: unwrap<DraftRow[]>(result), total: result.count });
       } catch (e) {
-        set({ error: describeApiError(e) });
+        set({ listError: describeApiError(e) });
       } finally {
         set({ listLoading: false });
       }
@@ -316,6 +320,20 @@ export const useDraftsStore = create<DraftsStore>((set, get) => {
             .select('id')
             .single(),
         );
+        // The errors of the last publication about this spec go with it (they would show as errors of the whole
+        // draft otherwise).
+        const scopes = (get().editor?.errors ?? [])
+          .filter((e) => parseErrorScope(e.scope)?.catalogName === catalogName)
+          .map((e) => e.scope);
+        if (scopes.length > 0)
+          unwrap(
+            await client
+              .from('draft_errors')
+              .delete()
+              .eq('draft_id', openId())
+              .in('scope', scopes)
+              .select('draft_id'),
+          );
         dropEdit(catalogName);
         await get().reloadDraft();
       });

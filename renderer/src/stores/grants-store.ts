@@ -42,6 +42,12 @@ async function insertGrant(
     capability: input.capability,
     detail: input.detail || null,
   });
+  if (result.error?.code === '42501') {
+    // Row-level security: only admins of the object role's prefix may grant on it.
+    throw new Error(
+      `You may not grant on ${input.objectRole}: only its admins may add grants there.\n42501 · ${result.error.message}`,
+    );
+  }
   if (result.error?.code === '23505') {
     throw new ApiError({
       ...result.error,

@@ -1,70 +1,110 @@
 import { create } from 'zustand';
 
 import type { LogLine } from '../../../shared/stack-events.js';
+import { type LineLevel, lineLevel } from '../lib/log-level.js';
 
 /** Lines kept in the GUI; older ones drop off (the files on disk keep everything). */
 export const MAX_LINES = 100_000;
 
-/** Logs as the GUI shows them: all lines received, and the view's filters. */
-/** Which lines to show by severity: everything, warnings and errors, or the supervisor's own notes. */
-export type LogLevel = 'all' | 'problems' | 'supervisor';
+/** Which lines to show by severity: everything, warnings and errors, errors, or the supervisor's own notes. */
+export type LogLevel = 'all' | 'problems' | 'errors' | 'supervisor';
 
+/** Logs as the GUI shows them: all lines received, and the view's filters. */
 export interface LogsStore {
   lines: LogLine[];
+  /** Why the recent lines could not be fetched (live lines still arrive). */
+  historyError: string | null;
   service: string | null;
   pattern: string;
   level: LogLevel;
   follow: boolean;
-  append: (lines: readonly LogLine[]) => void;
+  wrap: boolean;
+  /** Adds lines from the live stream or from history, in sequence order, each once. */
+  merge: (lines: readonly LogLine[]) => void;
+  setHistoryError: (error: string | null) => void;
   setService: (service: string | null) => void;
   setPattern: (pattern: string) => void;
   setLevel: (level: LogLevel) => void;
   setFollow: (follow: boolean) => void;
+  setWrap: (wrap: boolean) => void;
 }
 
-/** The log lines store: appended from the event stream, filtered in the view. */
+/**
+ * Merges two runs of lines by sequence number, each line once: history fetched after live lines arrived fills in
+ * before them instead of being dropped.
+ */
+export function mergeBySeq(current: readonly LogLine[], incoming: readonly LogLine[]): LogLine[] {
+  if (incoming.length === 0) return current as LogLine[];
+  const last = current.length > 0 ? current[current.length - 1]!.seq : -Infinity;
+  const sortedIncoming = [...incoming].sort((a, b) => a.seq - b.seq);
+  // The common case, live lines after the newest: append.
+  if (sortedIncoming[0]!.seq > last) return dedupeSorted(current.concat(sortedIncoming));
+  return dedupeSorted([...current, ...sortedIncoming].sort((a, b) => a.seq - b.seq));
+}
+
+function dedupeSorted(lines: LogLine[]): LogLine[] {
+  const out: LogLine[] = [];
+  for (const line of lines) if (out.length === 0 || out[out.length - 1]!.seq !== line.seq) out.push(line);
+  return out.length > MAX_LINES ? out.slice(out.length - MAX_LINES) : out;
+}
+
+/** The log lines store: merged from the event stream and history, filtered in the view. */
 export const useLogsStore = create<LogsStore>((set) => ({
   lines: [],
+  historyError: null,
   service: null,
   pattern: '',
   level: 'all',
   follow: true,
-  append(incoming) {
+  wrap: false,
+  merge(incoming) {
     set((state) => {
-      const seen = state.lines.length > 0 ? state.lines[state.lines.length - 1]!.seq : 0;
-      const fresh = incoming.filter((l) => l.seq > seen);
-      if (fresh.length === 0) return state;
-      const lines = state.lines.concat(fresh);
-      return { lines: lines.length > MAX_LINES ? lines.slice(lines.length - MAX_LINES) : lines };
+      const lines = mergeBySeq(state.lines, incoming);
+      return lines === state.lines ? state : { lines };
     });
   },
+  setHistoryError: (historyError) => set({ historyError }),
   setService: (service) => set({ service }),
   setPattern: (pattern) => set({ pattern }),
   setLevel: (level) => set({ level }),
   setFollow: (follow) => set({ follow }),
+  setWrap: (wrap) => set({ wrap }),
 }));
 
-/** Words that mark a line as a warning or an error in the logs of Postgres, Node services and the agent. */
-const PROBLEM = /\b(WARN(ING)?|ERROR|FATAL|PANIC|crash(ed)?|fail(ed|ure)?|unhealthy|exception)\b/i;
+/** A filter pattern as a regular expression, or why it is not one. */
+export function compilePattern(pattern: string): { regex: RegExp | null; problem: string | null } {
+  if (!pattern) return { regex: null, problem: null };
+  try {
+    return { regex: new RegExp(pattern, 'i'), problem: null };
+  } catch (e) {
+    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+    return { regex: null, problem: `Not a valid regular expression: ${why}` };
+  }
+}
 
-/** Applies the service, level and regular-expression filters; an invalid pattern matches as plain text. */
+const LEVELS: Readonly<Record<LogLevel, (level: LineLevel, line: LogLine) => boolean>> = {
+  all: () => true,
+  problems: (level) => level !== 'info',
+  errors: (level) => level === 'error',
+  supervisor: (_level, line) => line.stream === 'supervisor',
+};
+
+/**
+ * Applies the service, level and regular-expression filters. An invalid pattern filters nothing out (the view
+ * says it is invalid) rather than matching as plain text.
+ */
 export function filterLines(
   lines: readonly LogLine[],
   service: string | null,
   pattern: string,
   level: LogLevel = 'all',
 ): readonly LogLine[] {
-  let matcher: (text: string) => boolean = () => true;
-  if (pattern) {
-    try {
-      const re = new RegExp(pattern, 'i');
-      matcher = (text) => re.test(text);
-    } catch {
-      const needle = pattern.toLowerCase();
-      matcher = (text) => text.toLowerCase().includes(needle);
-    }
-  }
-  const levelOk = (l: LogLine): boolean =>
-    level === 'all' || (level === 'supervisor' ? l.stream === 'supervisor' : PROBLEM.test(l.text));
-  return lines.filter((l) => (service === null || l.service === service) && levelOk(l) && matcher(l.text));
+  const { regex } = compilePattern(pattern);
+  const levelOk = LEVELS[level];
+  return lines.filter(
+    (l) =>
+      (service === null || l.service === service) &&
+      (level === 'all' || levelOk(lineLevel(l), l)) &&
+      (regex === null || regex.test(l.text)),
+  );
 }

@@ -1,6 +1,6 @@
 // The publication job (shared/brief/agent.md, "Publications"): lock, check, apply, expand, check storage,
 // build/test/activate (or record control-plane-only mode), commit; then delete the emptied draft.
-import type { DataPlaneReport, PublicationStatus } from '../../jobs/job-status.js';
+import type { DataPlaneReport, PublicationChecks, PublicationStatus } from '../../jobs/job-status.js';
 import type { PublicationRow } from '../../jobs/job-rows.js';
 import { errorMessage, type JobContext, type JobHandler } from '../../queue/job-handler.js';
 import {
@@ -11,6 +11,7 @@ import {
   lockDraftSpecs,
   storageMappingsFor,
 } from '../../sql/publication-sql.js';
+import { catalogCheckErrors } from './catalog-checks.js';
 import { type ParsedSpec, specDraftErrors } from './catalog-specs.js';
 import { runDataPlaneSteps } from './data-plane-steps.js';
 import { deletionsByBuild, parseLive, resolveSpecs } from './resolve-specs.js';
@@ -21,6 +22,30 @@ import { checkTransitions, type DraftError } from './transition-checks.js';
 export const CONTROL_PLANE_ONLY =
   'control-plane-only mode: no Flow binaries (--bin-dir) are configured, so build, test and activation were skipped';
 
+/** What a publication without Flow binaries could check: the status's warning and checks summary. */
+export const NOT_BUILT = 'checked by Flow Desktop; not built (flowctl-go not found)';
+
+/** The checks report of a publication that got past (or stopped at) a step. */
+function checksReport(
+  binDir: string | null,
+  stage: 'catalog' | 'build' | 'passed',
+  steps: readonly string[],
+): PublicationChecks {
+  if (stage === 'catalog')
+    return {
+      catalog: 'failed',
+      build: 'skipped',
+      summary: "Flow Desktop's catalog checks failed; not built",
+    };
+  if (!binDir) return { catalog: 'passed', build: 'skipped', summary: NOT_BUILT };
+  if (stage === 'build' && steps.at(-1) === 'build')
+    return { catalog: 'passed', build: 'failed', summary: "checked by Flow Desktop; Flow's build failed" };
+  if (stage === 'build' && steps.at(-1) === 'test')
+    return { catalog: 'passed', build: 'failed', summary: "checked by Flow Desktop; Flow's tests failed" };
+  const tested = steps.includes('test') ? ' and tested' : '';
+  return { catalog: 'passed', build: 'passed', summary: `checked by Flow Desktop; built${tested} by Flow` };
+}
+
 async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStatus> {
   const { client, row, log, config } = ctx;
   const pubId = row.id;
@@ -29,11 +54,14 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
     error: string,
     errors: readonly DraftError[],
     steps: readonly string[] = [],
+    stage: 'catalog' | 'build' | 'passed' = 'catalog',
   ): Promise<PublicationStatus> => {
     await client.query('rollback to savepoint publish');
     await insertDraftErrors(client, row.draft_id, errors);
     for (const e of errors) log.info(`error: ${e.scope}: ${e.detail}`);
-    return { type, error, dataPlane: dataPlaneReport(config.binDir, steps) };
+    const checks = checksReport(config.binDir, stage, steps);
+    log.info(checks.summary);
+    return { type, error, dataPlane: dataPlaneReport(config.binDir, steps), checks };
   };
 
   await client.query('delete from draft_errors where draft_id = $1', [row.draft_id]);
@@ -52,11 +80,26 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
   );
   if (schemaErrors.length > 0) return fail('buildFailed', 'invalid specifications', schemaErrors);
 
-  const { resolved, parseErrors, atLeast } = await resolveSpecs(client, rows, row.user_id, pubId);
+  const { resolved, parseErrors, atLeast, capabilityOf } = await resolveSpecs(
+    client,
+    rows,
+    row.user_id,
+    pubId,
+  );
   if (parseErrors.length > 0) return fail('buildFailed', 'invalid specifications', parseErrors);
-  const transitionErrors = checkTransitions(resolved, atLeast);
+  // Flow Desktop's catalog checks run on every publication, binaries or not, before anything is applied: the
+  // common mistakes come back in milliseconds, and a catalog Flow would refuse never reports success.
+  const transitionErrors = [
+    ...checkTransitions(resolved, atLeast),
+    ...(await catalogCheckErrors(client, rows, capabilityOf)),
+  ];
   if (transitionErrors.length > 0)
-    return fail('buildFailed', 'the draft cannot be published', transitionErrors);
+    return fail(
+      'buildFailed',
+      `the draft cannot be published: ${transitionErrors.length} problem(s) found by Flow Desktop's catalog checks`,
+      transitionErrors,
+    );
+  log.info('catalog checks passed (names, keys and projections, schemas, bindings, deletions)');
 
   for (const s of resolved) {
     await applySpec(client, { row: s.row, parsed: s.parsed, pubId, userId: row.user_id, detail: row.detail });
@@ -97,11 +140,20 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
         sopsAgeKeyFile: config.sopsAgeKeyFile,
       },
     );
-    if (!outcome.ok) return fail(outcome.type, outcome.error, outcome.errors, outcome.steps);
+    if (!outcome.ok)
+      return fail(
+        outcome.type,
+        outcome.error,
+        outcome.errors,
+        outcome.steps,
+        outcome.type === 'publishFailed' ? 'passed' : 'build',
+      );
     steps = outcome.steps;
   } else {
     log.info(CONTROL_PLANE_ONLY);
   }
+  const checks = checksReport(config.binDir, 'passed', steps);
+  log.info(checks.summary);
   if (row.dry_run) {
     // A dry run leaves no trace but its status (and its logs).
     await client.query('rollback to savepoint publish');
@@ -112,6 +164,8 @@ async function publish(ctx: JobContext<PublicationRow>): Promise<PublicationStat
     changed: resolved.length,
     expanded: expanded.length,
     dataPlane: dataPlaneReport(config.binDir, steps),
+    checks,
+    ...(checks.build === 'skipped' ? { warning: checks.summary } : {}),
   };
 }
 

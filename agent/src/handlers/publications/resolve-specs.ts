@@ -4,6 +4,7 @@ import type pg from 'pg';
 
 import { errorMessage } from '../../queue/job-handler.js';
 import { capabilityOrder, type DraftSpecRow, roleGrantsOf, userRoles } from '../../sql/publication-sql.js';
+import type { CapabilityOf } from './catalog-checks.js';
 import { type ParsedSpec, parseSpec } from './catalog-specs.js';
 import type { CapabilityAtLeast, DraftError, ResolvedSpec } from './transition-checks.js';
 
@@ -31,21 +32,33 @@ export async function resolveSpecs(
   rows: readonly DraftSpecRow[],
   userId: string,
   pubId: string,
-): Promise<{ resolved: ResolvedSpec[]; parseErrors: DraftError[]; atLeast: CapabilityAtLeast }> {
+): Promise<{
+  resolved: ResolvedSpec[];
+  parseErrors: DraftError[];
+  atLeast: CapabilityAtLeast;
+  capabilityOf: CapabilityOf;
+}> {
   const atLeast = await atLeastFn(client);
   const roles = await userRoles(client, userId);
+  const best = (name: string): string | null =>
+    roles
+      .filter((role) => name.startsWith(role.role_prefix))
+      .reduce<string | null>(
+        (acc, role) => (acc === null || atLeast(role.capability, acc) ? role.capability : acc),
+        null,
+      );
+  const capabilityOf: CapabilityOf = (name) => {
+    const have = best(name);
+    for (const c of ['admin', 'write', 'read'] as const) if (atLeast(have, c)) return c;
+    return null;
+  };
   const grants = await roleGrantsOf(
     client,
     rows.map((r) => r.catalog_name),
   );
   const parseErrors: DraftError[] = [];
   const resolved = rows.map((r): ResolvedSpec => {
-    const userCapability = roles
-      .filter((role) => r.catalog_name.startsWith(role.role_prefix))
-      .reduce<string | null>(
-        (best, role) => (best === null || atLeast(role.capability, best) ? role.capability : best),
-        null,
-      );
+    const userCapability = best(r.catalog_name);
     let parsed: ParsedSpec | null = null;
     if (r.draft_type !== null) {
       try {
@@ -69,7 +82,7 @@ export async function resolveSpecs(
       grants: grants.filter((g) => r.catalog_name.startsWith(g.subject_role)),
     };
   });
-  return { resolved, parseErrors, atLeast };
+  return { resolved, parseErrors, atLeast, capabilityOf };
 }
 
 /** Deleted specs that ran in the data plane, grouped by the build that last built them. */

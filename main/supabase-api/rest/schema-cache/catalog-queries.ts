@@ -50,12 +50,19 @@ export interface FunctionRow {
   readonly ret_cols: string[];
 }
 
-// Partitions are left out, as PostgREST does: requests go to the partitioned table.
+// Partitions are left out, as PostgREST does: requests go to the partitioned table. A column's default is the
+// expression `Prefer: missing=default` fills in: an identity column's is its sequence's nextval (the catalog
+// keeps no default expression for it), a generated column has none (it only takes DEFAULT).
 const TABLES_SQL = `
 select c.oid::int8 as oid, n.nspname as schema, c.relname as name, c.relkind in ('v', 'm') as is_view,
   coalesce((select json_agg(json_build_object(
       'name', a.attname, 'attnum', a.attnum, 'type', format_type(a.atttypid, a.atttypmod),
-      'notNull', a.attnotnull, 'defaultExpr', pg_get_expr(d.adbin, d.adrelid),
+      'notNull', a.attnotnull,
+      'defaultExpr', case
+        when a.attgenerated <> '' then null
+        when a.attidentity <> '' then format('nextval(%L::regclass)',
+          pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname))
+        else pg_get_expr(d.adbin, d.adrelid) end,
       'generated', a.attgenerated <> '') order by a.attnum)
     from pg_attribute a left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped), '[]') as columns
@@ -101,6 +108,29 @@ select t.typname as name, n.nspname as schema from pg_type t join pg_namespace n
 where (n.nspname = 'pg_catalog' or n.nspname = any($1)) and t.typtype in ('b', 'd', 'e', 'r', 'c')
   and t.typname !~ '^_' and t.typisdefined`;
 
+// Computed fields: functions whose one required argument is the row type of a relation (PostgREST calls them
+// with the row, as a column).
+const COMPUTED_SQL = `
+select n.nspname as schema, p.proname as name, t.typrelid::int8 as rel
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_type t on t.oid = p.proargtypes[0]
+where n.nspname = any($1) and p.prokind = 'f' and p.pronargs >= 1 and p.pronargs - p.pronargdefaults <= 1
+  and t.typrelid <> 0 and not p.proretset and p.prorettype <> 'void'::regtype`;
+
+// PostgREST's in-database configuration: pgrst.* settings of the role the API connects as.
+const PGRST_SETTINGS_SQL = `
+select unnest(s.setconfig) as setting
+from pg_db_role_setting s
+where s.setrole = (select oid from pg_roles where rolname = current_user)
+  and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))
+order by s.setdatabase`;
+
+/** A computed field: the function and the relation (oid) whose row it takes. */
+export interface ComputedRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly rel: string;
+}
+
 /** Everything the schema cache is built from, read in one round trip per catalog. */
 export interface CatalogRows {
   readonly tables: TableRow[];
@@ -109,6 +139,9 @@ export interface CatalogRows {
   readonly functions: FunctionRow[];
   readonly roles: { role: string; config: string[] }[];
   readonly types: { name: string; schema: string }[];
+  readonly computed: ComputedRow[];
+  /** `name=value` entries of the connecting role's settings. */
+  readonly settings: string[];
 }
 
 /**
@@ -128,5 +161,7 @@ export async function readCatalog(
     functions: (await client.query<FunctionRow>(FUNCTIONS_SQL, [list])).rows,
     roles: (await client.query<{ role: string; config: string[] }>(ROLES_SQL)).rows,
     types: (await client.query<{ name: string; schema: string }>(TYPES_SQL, [list])).rows,
+    computed: (await client.query<ComputedRow>(COMPUTED_SQL, [list])).rows,
+    settings: (await client.query<{ setting: string }>(PGRST_SETTINGS_SQL)).rows.map((r) => r.setting),
   };
 }

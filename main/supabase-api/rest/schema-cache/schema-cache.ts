@@ -1,18 +1,20 @@
 import type pg from 'pg';
 
-import { readCatalog, type FunctionRow, type KeyRow, type TableRow } from './catalog-queries.js';
+import {
+  readCatalog,
+  type ComputedRow,
+  type FunctionRow,
+  type KeyRow,
+  type TableRow,
+} from './catalog-queries.js';
 import { targetListOrigins, type ColumnOrigin } from './node-tree.js';
 import { relationshipGraph, type NamedRelation } from './relationship-graph.js';
-import type { FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types.js';
+import type { ComputedField, FunctionArg, FunctionInfo, Relationship, TableInfo } from './schema-types.js';
 import { viewKeyDependencies } from './view-key-deps.js';
 import { foreignKeyRelationships, viewPrimaryKeys, withViewRelationships } from './view-relationships.js';
 
 /** The roles' own `ALTER ROLE ... SET` values worth applying per request, as PostgREST does. */
 const ROLE_SETTINGS = new Set(['statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout']);
-
-/** Schemas whose views a view's columns may be traced through besides the exposed ones (PostgREST's
- * db-extra-search-path, which is also on every request's search_path). */
-const EXTRA_SCHEMAS = ['extensions'];
 
 /** A snapshot of the exposed schemas: tables, columns, keys, relationships, functions, role settings. */
 export interface SchemaCache {
@@ -24,6 +26,48 @@ export interface SchemaCache {
   readonly roleSettings: ReadonlyMap<string, readonly (readonly [string, string])[]>;
   /** Type names a `::cast` in select may use, mapped to the qualified SQL name. */
   readonly castTypes: ReadonlyMap<string, string>;
+  /** The time zones `Prefer: timezone=` may name (pg_timezone_names). */
+  readonly timezones: ReadonlySet<string>;
+  /** The computed fields of each table or view, by field name. */
+  readonly computedFields: ReadonlyMap<TableInfo, ReadonlyMap<string, ComputedField>>;
+  /** PostgREST's in-database configuration (`alter role authenticator set pgrst.db_... = ...`). */
+  readonly settings: DatabaseSettings;
+}
+
+/** The `pgrst.*` settings this server honours. */
+export interface DatabaseSettings {
+  /** `pgrst.db_aggregates_enabled`: aggregate functions in `select=` (off by default, as in PostgREST). */
+  readonly aggregatesEnabled: boolean;
+  /** `pgrst.db_plan_enabled`: `Accept: application/vnd.pgrst.plan` answers EXPLAIN (off by default). */
+  readonly planEnabled: boolean;
+}
+
+function readSettings(entries: readonly string[]): DatabaseSettings {
+  const values = new Map<string, string>();
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq > 0) values.set(entry.slice(0, eq), entry.slice(eq + 1));
+  }
+  const on = (name: string): boolean => (values.get(name) ?? '').trim().toLowerCase() === 'true';
+  return { aggregatesEnabled: on('pgrst.db_aggregates_enabled'), planEnabled: on('pgrst.db_plan_enabled') };
+}
+
+function buildComputedFields(
+  rows: readonly ComputedRow[],
+  byOid: ReadonlyMap<string, TableInfo>,
+): Map<TableInfo, Map<string, ComputedField>> {
+  const fields = new Map<TableInfo, Map<string, ComputedField>>();
+  for (const row of rows) {
+    const table = byOid.get(row.rel);
+    if (!table) continue;
+    let mine = fields.get(table);
+    if (!mine) {
+      mine = new Map();
+      fields.set(table, mine);
+    }
+    mine.set(row.name, { schema: row.schema, name: row.name });
+  }
+  return fields;
 }
 
 /** The key of a table or function in the cache maps. */
@@ -44,12 +88,23 @@ const TYPE_ALIASES: Record<string, string> = {
   character: 'bpchar',
 };
 
-/** Reads the schema cache from the catalog in one round trip per catalog. */
+const TIMEZONES_SQL = 'select name from pg_timezone_names';
+
+/**
+ * Reads the schema cache from the catalog in one round trip per catalog. Views are traced through the
+ * exposed `schemas` and the `extraSchemas` (PostgREST's db-extra-search-path). The time zones, which no DDL
+ * changes and which take the catalog longest to list, are taken from the `previous` cache when there is one.
+ */
 export async function loadSchemaCache(
   client: pg.ClientBase,
   schemas: readonly string[],
+  extraSchemas: readonly string[],
+  previous?: SchemaCache | null,
 ): Promise<SchemaCache> {
-  const rows = await readCatalog(client, schemas, EXTRA_SCHEMAS);
+  const rows = await readCatalog(client, schemas, extraSchemas);
+  const timezones =
+    previous?.timezones ??
+    new Set((await client.query<{ name: string }>(TIMEZONES_SQL)).rows.map((r) => r.name));
   const origins = new Map<string, readonly ColumnOrigin[]>(
     rows.views.map((v) => [v.oid, targetListOrigins(v.definition)]),
   );
@@ -67,6 +122,9 @@ export async function loadSchemaCache(
     functions: buildFunctions(rows.functions, byOid),
     roleSettings: buildRoleSettings(rows.roles),
     castTypes: buildCastTypes(rows.types),
+    timezones,
+    computedFields: buildComputedFields(rows.computed, byOid),
+    settings: readSettings(rows.settings),
   };
 }
 

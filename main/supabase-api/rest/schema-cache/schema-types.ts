@@ -4,7 +4,7 @@ export interface ColumnInfo {
   /** The SQL type as format_type renders it (used in json_to_record column lists). */
   readonly type: string;
   readonly notNull: boolean;
-  /** The default expression from the catalog, or null. */
+  /** What `missing=default` fills in: the default expression, an identity's nextval, or null. */
   readonly defaultExpr: string | null;
   readonly generated: boolean;
 }
@@ -78,4 +78,10 @@ export interface FunctionInfo {
   readonly outColumns: readonly string[];
   /** The table whose row type the function returns, for embedding from its results. */
   readonly returnTable: TableInfo | null;
+}
+
+/** A function that computes a field from a row of a table or view (PostgREST's computed fields). */
+export interface ComputedField {
+  readonly schema: string;
+  readonly name: string;
 }

@@ -21,6 +21,7 @@ export class SchemaWatcher {
     private readonly pool: pg.Pool,
     private readonly listenConfig: pg.ClientConfig,
     private readonly schemas: readonly string[],
+    private readonly extraSchemas: readonly string[],
     private readonly log: (text: string) => void,
   ) {}
 
@@ -48,7 +49,7 @@ export class SchemaWatcher {
         this.again = false;
         const client = await this.pool.connect();
         try {
-          this.current = await loadSchemaCache(client, this.schemas);
+          this.current = await loadSchemaCache(client, this.schemas, this.extraSchemas, this.current);
         } finally {
           client.release();
         }
@@ -65,7 +66,8 @@ export class SchemaWatcher {
     client.on('error', () => this.scheduleReconnect(client));
     client.on('end', () => this.scheduleReconnect(client));
     client.on('notification', (msg) => {
-      if (msg.channel === 'pgrst' && (msg.payload === 'reload schema' || !msg.payload)) {
+      const reloads = msg.payload === 'reload schema' || msg.payload === 'reload config' || !msg.payload;
+      if (msg.channel === 'pgrst' && reloads) {
         this.reload().catch((e: unknown) => this.log(`schema cache reload failed: ${String(e)}`));
       }
     });

@@ -51,8 +51,15 @@ const theme = EditorView.theme({
 
 const syntaxLinter = jsonParseLinter();
 
-/** Syntax errors, else the schema problems of the spec type, plus the issues a publication reported. */
-function specLinter(specType: CatalogSpecType | null, extra: readonly EditorIssue[]) {
+/**
+ * Syntax errors, else the schema problems of the spec type and the catalog checks' problems, plus the issues a
+ * publication reported.
+ */
+function specLinter(
+  specType: CatalogSpecType | null,
+  extra: readonly EditorIssue[],
+  catalog: readonly EditorIssue[],
+) {
   return linter(
     (view): Diagnostic[] => {
       const syntax = syntaxLinter(view);
@@ -64,6 +71,12 @@ function specLinter(specType: CatalogSpecType | null, extra: readonly EditorIssu
           ...place(i.pointer),
           severity: 'error',
           source: 'schema',
+          message: i.message,
+        })),
+        ...catalog.map((i): Diagnostic => ({
+          ...place(i.pointer),
+          severity: 'error',
+          source: 'Flow Desktop checks',
           message: i.message,
         })),
         ...extra.map((i): Diagnostic => ({
@@ -89,11 +102,13 @@ export function JsonEditor(props: {
   readonly specType: CatalogSpecType | null;
   /** Issues reported by the last publication, shown while the text is the one they were about. */
   readonly extraIssues?: readonly EditorIssue[];
+  /** Problems the catalog checks find in the text as typed (shown as errors). */
+  readonly catalogIssues?: readonly EditorIssue[];
   readonly label: string;
   readonly readOnly?: boolean;
   readonly ref?: React.Ref<JsonEditorHandle>;
 }): React.JSX.Element {
-  const { value, onChange, specType, extraIssues, label, readOnly = false, ref } = props;
+  const { value, onChange, specType, extraIssues, catalogIssues, label, readOnly = false, ref } = props;
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChangeRef = useRef(onChange);
@@ -101,7 +116,7 @@ export function JsonEditor(props: {
   const lint = useRef(new Compartment());
   const editable = useRef(new Compartment());
   // The first render's props build the editor; later changes are applied by the effects below.
-  const initial = useRef({ value, specType, extraIssues, readOnly, label });
+  const initial = useRef({ value, specType, extraIssues, catalogIssues, readOnly, label });
 
   useEffect(() => {
     const first = initial.current;
@@ -115,7 +130,7 @@ export function JsonEditor(props: {
           syntaxHighlighting(highlight),
           theme,
           lintGutter(),
-          lint.current.of(specLinter(first.specType, first.extraIssues ?? [])),
+          lint.current.of(specLinter(first.specType, first.extraIssues ?? [], first.catalogIssues ?? [])),
           editable.current.of(EditorState.readOnly.of(first.readOnly)),
           EditorView.contentAttributes.of({
             'aria-label': first.label,
@@ -135,8 +150,10 @@ export function JsonEditor(props: {
   }, []);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: lint.current.reconfigure(specLinter(specType, extraIssues ?? [])) });
-  }, [specType, extraIssues]);
+    view.current?.dispatch({
+      effects: lint.current.reconfigure(specLinter(specType, extraIssues ?? [], catalogIssues ?? [])),
+    });
+  }, [specType, extraIssues, catalogIssues]);
 
   useEffect(() => {
     view.current?.dispatch({ effects: editable.current.reconfigure(EditorState.readOnly.of(readOnly)) });

@@ -16,11 +16,24 @@ export function UserBadge(): React.JSX.Element {
     );
   }
   const summary = roles.map((r) => `${r.role_prefix} (${r.capability})`).join(', ');
+  const first = roles[0];
   return (
     <span className="user-badge" data-testid="user-badge">
-      <span data-testid="user-email">{user.email}</span>
-      <span className="muted" data-testid="user-roles" title={summary}>
-        {roles.length === 0 ? 'no roles' : summary}
+      <span className="user-avatar" aria-hidden="true">
+        {(user.email ?? '?').slice(0, 1).toUpperCase()}
+      </span>
+      <span className="user-email" data-testid="user-email" title={user.email ?? undefined}>
+        {user.email}
+      </span>
+      <span className="user-roles" title={summary || 'no roles'}>
+        <span aria-hidden="true">
+          {roles.length === 0
+            ? 'no roles'
+            : `${first?.role_prefix ?? ''} ${first?.capability ?? ''}${roles.length > 1 ? ` +${roles.length - 1}` : ''}`}
+        </span>
+        <span className="visually-hidden" data-testid="user-roles">
+          {roles.length === 0 ? 'no roles' : summary}
+        </span>
       </span>
       <button onClick={() => void signOut()} disabled={busy !== null}>
         Sign out

@@ -4,6 +4,7 @@ import { useAuthStore } from '../../stores/auth-store.js';
 import { MagicLinkPanel } from './MagicLinkPanel.js';
 import { SessionPanel } from './SessionPanel.js';
 import { SignInPanel } from './SignInPanel.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Sign-in to the control plane (seeded users, password, magic link) and the signed-in session. */
 export function AccountPage(): React.JSX.Element {
@@ -29,11 +30,7 @@ export function AccountPage(): React.JSX.Element {
             </p>
           )
         )}
-        {error && (
-          <p className="banner account-error" role="alert" data-testid="account-error">
-            {error}
-          </p>
-        )}
+        {error && <ErrorNotice error={error} testId="account-error" />}
       </div>
       <div className="account-grid">
         {user && <SessionPanel />}

@@ -12,6 +12,7 @@ import { catalogListPath, parseCatalogQuery } from './catalog-route.js';
 import { CatalogPager } from './CatalogPager.js';
 import { CatalogRows } from './CatalogRows.js';
 import { CatalogToolbar } from './CatalogToolbar.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { LoadingLine } from './LoadingLine.js';
 
 /**
@@ -59,9 +60,11 @@ export function CatalogList(): React.JSX.Element {
       </header>
       <CatalogToolbar query={query} onChange={updateQuery} />
       {list.error && (
-        <p className="banner" role="alert" data-testid="catalog-error">
-          Could not load the catalog: {list.error} <button onClick={() => void loadList(query)}>Retry</button>
-        </p>
+        <ErrorNotice
+          error={`The catalog could not be loaded. ${list.error}`}
+          testId="catalog-error"
+          onRetry={() => void loadList(query)}
+        />
       )}
       {shown?.pastEnd ? (
         <div className="empty-state" data-testid="catalog-empty">
@@ -92,7 +95,7 @@ export function CatalogList(): React.JSX.Element {
             <button onClick={() => navigate(routePath('connectors'))}>Go to connectors</button>
           </p>
         </div>
-      ) : (
+      ) : list.error && !shown ? null : (
         <CatalogRows
           rows={rows}
           selected={Math.min(selected, Math.max(0, rows.length - 1))}

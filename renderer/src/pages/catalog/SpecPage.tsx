@@ -3,8 +3,11 @@ import { useEffect, useMemo } from 'react';
 import { navigate, routePath, useRouter } from '../../app/router.js';
 import { JournalPreview } from '../../components/data-plane/JournalPreview.js';
 import { ShardStatusBadge } from '../../components/data-plane/ShardStatusBadge.js';
+import { capabilityFromRoles } from '../../../../shared/catalog/catalog-checks.js';
+import { useAuthStore } from '../../stores/auth-store.js';
 import { DEFAULT_CATALOG_QUERY, useCatalogStore } from '../../stores/catalog-store.js';
 import { catalogListPath, parseSpecTab, type SpecTab, specPath } from './catalog-route.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { LoadingLine } from './LoadingLine.js';
 import { SpecFlowGraph } from './SpecFlowGraph.js';
 import { SpecHistory } from './SpecHistory.js';
@@ -25,6 +28,9 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
   const listQuery = useCatalogStore((s) => s.list.query);
   const loadSpec = useCatalogStore((s) => s.loadSpec);
   const editInDraft = useCatalogStore((s) => s.editInDraft);
+  const roles = useAuthStore((s) => s.roles);
+  // Publishing a change needs admin on the name: a read-only user is not offered a draft they cannot publish.
+  const capability = capabilityFromRoles(roles, name);
 
   useEffect(() => {
     void loadSpec(name);
@@ -53,11 +59,19 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
         <a href={`#${catalogListPath(listQuery ?? DEFAULT_CATALOG_QUERY)}`}>← Catalog</a>
       </nav>
       <header className="catalog-spec-header">
-        <h2 data-testid="spec-name">{name}</h2>
+        <h2 data-testid="spec-name" title={name}>
+          {name}
+        </h2>
         {live && <TypeBadge type={live.spec_type} />}
         {live?.spec_type && <ShardStatusBadge catalogName={name} specType={live.spec_type} />}
         <span className="topbar-spacer" />
-        {live && (
+        {live && capability !== 'admin' && (
+          <span className="muted" data-testid="read-only-note">
+            Read-only: publishing changes to {name} needs the admin capability (you have{' '}
+            {capability ?? 'none'}).
+          </span>
+        )}
+        {live && capability === 'admin' && (
           <button
             onClick={() => void edit()}
             // While the spec reloads, the one shown may be stale: its draft would expect an old publication.
@@ -75,14 +89,17 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
         </button>
       </header>
       {editing.error && (
-        <p className="banner" role="alert" data-testid="edit-error">
-          Could not copy the spec into a draft: {editing.error}
-        </p>
+        <ErrorNotice
+          error={`The spec could not be copied into a draft. ${editing.error}`}
+          testId="edit-error"
+        />
       )}
       {spec.error && (
-        <p className="banner" role="alert" data-testid="spec-error">
-          Could not load {name}: {spec.error}
-        </p>
+        <ErrorNotice
+          error={`${name} could not be loaded. ${spec.error}`}
+          testId="spec-error"
+          onRetry={() => void loadSpec(name)}
+        />
       )}
       {spec.loading && !live && <LoadingLine what={`Loading ${name}`} startedAt={spec.startedAt} />}
       {spec.notFound && spec.name === name && (
@@ -114,9 +131,11 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
             )}
             {tab === 'history' &&
               (history.error ? (
-                <p className="banner" role="alert" data-testid="history-error">
-                  Could not load the history: {history.error}
-                </p>
+                <ErrorNotice
+                  error={`The history could not be loaded. ${history.error}`}
+                  testId="history-error"
+                  onRetry={() => void loadSpec(name)}
+                />
               ) : history.loading ? (
                 <LoadingLine what="Loading the history" startedAt={history.startedAt} />
               ) : (
@@ -131,9 +150,11 @@ export function SpecPage(props: { readonly name: string }): React.JSX.Element {
               ))}
             {tab === 'flow' &&
               (graph.error ? (
-                <p className="banner" role="alert" data-testid="graph-error">
-                  Could not load the data flows: {graph.error}
-                </p>
+                <ErrorNotice
+                  error={`The data flows could not be loaded. ${graph.error}`}
+                  testId="graph-error"
+                  onRetry={() => void loadSpec(name)}
+                />
               ) : graph.loading || !graph.data ? (
                 <LoadingLine what="Loading the data flows" startedAt={graph.startedAt} />
               ) : (

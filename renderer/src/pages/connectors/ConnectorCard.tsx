@@ -54,7 +54,8 @@ function TagItem({ tag }: { readonly tag: ConnectorTagSummary }): React.JSX.Elem
             Docs
           </a>
         )}
-        {tag.protocol !== 'materialization' && (
+        {/* Only a capture discovers; a tag whose spec is not fetched yet has no protocol to tell. */}
+        {tag.protocol === 'capture' && (
           <button onClick={() => navigate(routePath('connectors', 'discover', tag.id))}>Discover</button>
         )}
       </div>

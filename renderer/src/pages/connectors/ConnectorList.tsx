@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { connectorTitle, localized, useConnectorsStore } from '../../stores/connectors-store.js';
 import { ConnectorCard } from './ConnectorCard.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** While a tag is queued the agent is working on it: refresh this often to show its outcome. */
 const QUEUED_REFRESH_MS = 2000;
@@ -54,11 +55,7 @@ export function ConnectorList(): React.JSX.Element {
           {loaded ? `${shown.length} of ${connectors.length} connectors` : 'Loading connectors…'}
         </span>
       </div>
-      {error && (
-        <p className="banner" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} />}
       {loaded && connectors.length === 0 && !error && (
         <div className="panel empty-state" data-testid="connectors-empty">
           <h3>No connectors yet</h3>

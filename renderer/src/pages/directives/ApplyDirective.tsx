@@ -6,6 +6,7 @@ import { useAuthStore } from '../../stores/auth-store.js';
 import { useDirectivesStore } from '../../stores/directives-store.js';
 import { jobKey, useJobsStore } from '../../stores/jobs-store.js';
 import { claimsErrors, claimsSchema, describeSpec } from './claims-schemas.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Applying a directive: exchange its token, fill in the claims its type asks for, follow the agent's job. */
 export function ApplyDirective(): React.JSX.Element {
@@ -57,11 +58,7 @@ export function ApplyDirective(): React.JSX.Element {
           </button>
         </form>
       )}
-      {applyError && (
-        <p className="banner" role="alert" data-testid="apply-error">
-          {applyError}
-        </p>
-      )}
+      {applyError && <ErrorNotice error={applyError} testId="apply-error" />}
       {pending && (
         <div className="pending-application" data-testid="pending-application">
           <p>

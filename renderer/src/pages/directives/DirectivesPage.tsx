@@ -6,6 +6,7 @@ import { AdministeredDirectives } from './AdministeredDirectives.js';
 import { AppliedDirectives } from './AppliedDirectives.js';
 import { ApplyDirective } from './ApplyDirective.js';
 import './directives.css';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Directives: apply one by token, the user's applications, and the directives they administer. */
 export function DirectivesPage(): React.JSX.Element {
@@ -40,11 +41,7 @@ export function DirectivesPage(): React.JSX.Element {
           </span>
         )}
       </div>
-      {error && (
-        <p className="banner" role="alert" data-testid="directives-error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} testId="directives-error" />}
       <ApplyDirective />
       <AppliedDirectives />
       <AdministeredDirectives />

@@ -1,13 +1,43 @@
 import { useEffect, useMemo } from 'react';
 
-import { routePath, useRouter } from '../../app/router.js';
+import { type DraftEntry, referencedNames } from '../../../../shared/catalog/catalog-checks.js';
+
+import { routePath, setLeaveGuard, useRouter } from '../../app/router.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { groupDraftErrors } from '../../lib/spec-errors.js';
 import { useDraftsStore } from '../../stores/drafts-store.js';
 import { AddSpecForm } from './AddSpecForm.js';
 import { DraftHeader } from './DraftHeader.js';
+import { useEditorCatalog } from './editor-catalog.js';
 import { PublishPanel } from './PublishPanel.js';
 import { SpecList } from './SpecList.js';
 import { SpecPanel } from './SpecPanel.js';
+
+/**
+ * While specs have unsaved edits: the browser asks before the page is left or reloaded, and the GUI asks before
+ * going to another view (choosing another spec of the draft keeps the edits, so it does not ask).
+ */
+function useUnsavedEditsGuard(draftId: string, unsaved: readonly string[]): void {
+  const names = unsaved.join(', ');
+  useEffect(() => {
+    if (names === '') return;
+    const onBeforeUnload = (event: BeforeUnloadEvent): void => {
+      event.preventDefault();
+      // Older browsers show the prompt only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    setLeaveGuard((to) =>
+      to.segments[0] === 'drafts' && to.segments[1] === draftId
+        ? null
+        : `You have unsaved changes to ${names}. Leave this draft and lose them?`,
+    );
+    return () => {
+      window.removeEventListener('beforeunload', onBeforeUnload);
+      setLeaveGuard(null);
+    };
+  }, [draftId, names]);
+}
 
 /** The editor of one draft (`#/drafts/<id>?spec=<name>`): its specs, the chosen spec, dry run and publish. */
 export function DraftEditor({ draftId }: { readonly draftId: string }): React.JSX.Element {
@@ -22,6 +52,8 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
   useEffect(() => {
     void openDraft(draftId);
   }, [draftId, openDraft]);
+  const edits = useDraftsStore((s) => s.edits);
+  useUnsavedEditsGuard(draftId, Object.keys(edits));
 
   const current = editor?.draftId === draftId ? editor : null;
   const specs = useMemo(() => current?.specs ?? [], [current]);
@@ -33,6 +65,24 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
       ),
     [current, specs],
   );
+  // The draft as the catalog checks see it: saved specs, with the unsaved edits that are valid JSON.
+  const draftEntries = useMemo<DraftEntry[]>(
+    () =>
+      specs.map((s) => {
+        let spec: unknown = s.spec;
+        const edit = edits[s.catalog_name];
+        if (edit !== undefined) {
+          try {
+            spec = JSON.parse(edit) as unknown;
+          } catch {
+            // Not JSON yet: the saved spec stands in.
+          }
+        }
+        return { name: s.catalog_name, type: s.spec === null ? null : s.spec_type, spec };
+      }),
+    [specs, edits],
+  );
+  const catalog = useEditorCatalog(referencedNames(draftEntries));
   const run = publication?.draftId === draftId ? publication : null;
   const asked = route.query.get('spec');
   const selected = specs.find((s) => s.catalog_name === asked) ?? specs[0] ?? null;
@@ -46,14 +96,7 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
           <span className="spinner" aria-hidden="true" /> {busy}
         </p>
       )}
-      {error && (
-        <p className="banner inline-banner" role="alert" data-testid="drafts-error">
-          {error}{' '}
-          <button className="link" onClick={clearError}>
-            Dismiss
-          </button>
-        </p>
-      )}
+      {error && <ErrorNotice error={error} testId="drafts-error" onDismiss={clearError} />}
     </div>
   );
 
@@ -121,7 +164,14 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
             selected={selected?.catalog_name ?? null}
             onSelect={select}
           />
-          <AddSpecForm onAdded={select} />
+          <AddSpecForm
+            onAdded={select}
+            collections={[
+              ...draftEntries.filter((d) => d.type === 'collection').map((d) => d.name),
+              ...catalog.collections,
+            ]}
+            adminPrefixes={catalog.adminPrefixes}
+          />
         </aside>
         <div className="draft-main">
           {selected ? (
@@ -129,6 +179,8 @@ export function DraftEditor({ draftId }: { readonly draftId: string }): React.JS
               key={selected.catalog_name}
               spec={selected}
               errors={grouped.bySpec.get(selected.catalog_name) ?? []}
+              draft={draftEntries}
+              catalog={catalog}
             />
           ) : (
             <div className="empty-state">

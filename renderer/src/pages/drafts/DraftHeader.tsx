@@ -47,7 +47,9 @@ export function DraftHeader(props: {
         </form>
       ) : (
         <>
-          <h2 data-testid="draft-title">{draft.detail || 'Untitled draft'}</h2>
+          <h2 data-testid="draft-title" title={draft.detail || 'Untitled draft'}>
+            {draft.detail || 'Untitled draft'}
+          </h2>
           <button
             onClick={() => {
               setDetail(draft.detail ?? '');

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DraftRow } from '../../../../shared/control-plane-rows.js';
 import { routePath, useRouter } from '../../app/router.js';
 import { DRAFTS_PAGE, useDraftsStore } from '../../stores/drafts-store.js';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { onListArrowKeys } from './arrow-keys.js';
 
 /** "3 minutes ago"-style age of a timestamp, with the exact time in the title. */
@@ -95,6 +96,7 @@ export function DraftsList(): React.JSX.Element {
   const loading = useDraftsStore((s) => s.listLoading);
   const busy = useDraftsStore((s) => s.busy);
   const error = useDraftsStore((s) => s.error);
+  const listError = useDraftsStore((s) => s.listError);
   const load = useDraftsStore((s) => s.loadDrafts);
   const create = useDraftsStore((s) => s.createDraft);
   const navigate = useRouter((s) => s.navigate);
@@ -135,12 +137,22 @@ export function DraftsList(): React.JSX.Element {
         </span>
       </form>
       {error && (
-        <p className="banner inline-banner" role="alert" data-testid="drafts-error">
-          {error}
-        </p>
+        <ErrorNotice
+          error={error}
+          testId="drafts-error"
+          onDismiss={() => useDraftsStore.getState().clearError()}
+        />
       )}
-      {drafts === null ? (
-        !error && <p className="muted">Loading your drafts…</p>
+      {listError ? (
+        <ErrorNotice
+          error={`Your drafts could not be loaded. ${listError}`}
+          testId="drafts-list-error"
+          onRetry={() => void load()}
+        />
+      ) : drafts === null ? (
+        <p className="muted" data-testid="drafts-loading">
+          Loading your drafts…
+        </p>
       ) : drafts.length === 0 ? (
         <div className="empty-state" data-testid="drafts-empty">
           <p>

@@ -2,28 +2,40 @@ import { routePath } from '../../app/router.js';
 import { JobProgress } from '../../components/jobs/JobProgress.js';
 import type { PublicationRun } from '../../stores/drafts-store.js';
 
-/** What a finished dry run or publication did, in a sentence. */
-function outcome(run: PublicationRun): { tone: 'good' | 'bad'; text: string } | null {
+/** What a finished dry run or publication did, in a sentence, and how far the catalog was checked. */
+function outcome(
+  run: PublicationRun,
+): { tone: 'good' | 'warn' | 'bad'; text: string; checks: string | null } | null {
   const status = run.status;
   if (!status || status.type === 'queued') return null;
   const what = run.dryRun ? 'The dry run' : 'The publication';
+  const checks = status.checks?.summary ?? null;
   if (status.type !== 'success') {
     return {
       tone: 'bad',
       text: `${what} failed: ${run.dryRun ? 'the draft would not publish' : 'nothing was published'}. Each error is shown next to the spec it names, below.`,
+      checks,
     };
   }
-  const mode =
-    status.dataPlane.mode === 'skipped'
-      ? ' Build, test and activation were skipped: no Flow binaries are configured (control-plane-only mode).'
-      : '';
   const specs = `${status.changed} spec${status.changed === 1 ? '' : 's'}`;
   const expanded = status.expanded > 0 ? ` and ${status.expanded} connected spec(s)` : '';
+  const change = run.dryRun
+    ? `Publishing would change ${specs}${expanded}. Nothing was changed.`
+    : `Published ${specs}${expanded}.`;
+  // Without a Flow build the catalog passed Flow Desktop's own checks only: a warning, not a success.
+  const notBuilt =
+    status.warning ?? (status.dataPlane.mode === 'skipped' ? status.dataPlane.reason : undefined);
+  if (notBuilt) {
+    return {
+      tone: 'warn',
+      text: `${run.dryRun ? 'Dry run' : 'Publication'} ${notBuilt}. ${change} Flow's build and tests did not run, so Flow may still refuse what only it can check (connectors, TypeScript, test documents).`,
+      checks,
+    };
+  }
   return {
     tone: 'good',
-    text: run.dryRun
-      ? `Dry run succeeded: publishing would change ${specs}${expanded}. Nothing was changed.${mode}`
-      : `Published ${specs}${expanded}.${mode}`,
+    text: run.dryRun ? `Dry run succeeded: ${change.charAt(0).toLowerCase()}${change.slice(1)}` : change,
+    checks,
   };
 }
 
@@ -38,9 +50,15 @@ export function PublishPanel({ run }: { readonly run: PublicationRun }): React.J
           className={`publication-result tone-${result.tone}`}
           data-testid="publication-result"
           data-status={run.status?.type}
-          role={result.tone === 'bad' ? 'alert' : 'status'}
+          data-tone={result.tone}
+          role={result.tone === 'good' ? 'status' : 'alert'}
         >
           <p>{result.text}</p>
+          {result.checks && (
+            <p className="muted" data-testid="publication-checks">
+              Checks: {result.checks}
+            </p>
+          )}
           {run.published.length > 0 && (
             <ul className="published-specs" aria-label="Published specs">
               {run.published.map((s) => (

@@ -1,5 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 
+import { checkCatalog, type DraftEntry } from '../../../../shared/catalog/catalog-checks.js';
 import { type DraftSpecExtRow, NO_PUB_ID } from '../../../../shared/control-plane-rows.js';
 import { JsonDiff } from '../../components/json/JsonDiff.js';
 import { type EditorIssue, JsonEditor, type JsonEditorHandle } from '../../components/json/JsonEditor.js';
@@ -8,6 +9,7 @@ import { publicationConflict, type SpecError } from '../../lib/spec-errors.js';
 import { specText } from '../../lib/spec-templates.js';
 import { useDraftsStore } from '../../stores/drafts-store.js';
 import { ConflictNotice } from './ConflictNotice.js';
+import type { EditorCatalog } from './editor-catalog.js';
 import { SpecTypeBadge } from './SpecTypeBadge.js';
 
 /** What publishing does with `expect_pub_id`, in words. */
@@ -29,8 +31,11 @@ function ExpectPubId({ spec }: { readonly spec: DraftSpecExtRow }): React.JSX.El
 export function SpecPanel(props: {
   readonly spec: DraftSpecExtRow;
   readonly errors: readonly SpecError[];
+  /** The whole draft (with valid unsaved edits), for checks across specs. */
+  readonly draft: readonly DraftEntry[];
+  readonly catalog: EditorCatalog;
 }): React.JSX.Element {
-  const { spec, errors } = props;
+  const { spec, errors, draft, catalog } = props;
   const name = spec.catalog_name;
   const edit = useDraftsStore((s) => s.edits[name]);
   const busy = useDraftsStore((s) => s.busy);
@@ -49,6 +54,20 @@ export function SpecPanel(props: {
   const dirty = edit !== undefined;
   const type = spec.spec_type;
   const textIssues = useMemo(() => checkSpecText(text, type), [text, type]);
+  // Flow Desktop's catalog checks, the publication's own, on the text as typed (once it matches the schema).
+  const catalogIssues = useMemo<readonly EditorIssue[]>(() => {
+    if (deleted || type === null || textIssues.syntaxError || textIssues.issues.length > 0) return [];
+    const value = JSON.parse(text) as unknown;
+    const entries = draft.map((d) => (d.name === name ? { name, type, spec: value } : d));
+    return checkCatalog(entries, {
+      live: catalog.live,
+      capability: catalog.capability,
+      knownCollections: catalog.collections,
+      checkAuthorization: true,
+    })
+      .filter((i) => i.catalogName === name)
+      .map((i) => ({ pointer: i.pointer, message: i.message }));
+  }, [deleted, type, textIssues, text, draft, name, catalog]);
   const conflict = errors.map((e) => publicationConflict(e.detail)).find((c) => c !== null) ?? null;
   // A publication's errors are about the saved text: mark them in the editor only while it is unchanged.
   const extraIssues = useMemo<readonly EditorIssue[]>(
@@ -154,6 +173,7 @@ export function SpecPanel(props: {
             onChange={(next) => setEdit(name, next === saved ? null : next)}
             specType={type}
             extraIssues={extraIssues}
+            catalogIssues={catalogIssues}
             label={`JSON of ${name}`}
           />
           <div className="spec-issues" aria-live="polite" data-testid="spec-issues">
@@ -161,10 +181,20 @@ export function SpecPanel(props: {
               <p className="issue bad" data-testid="spec-syntax-error">
                 Not valid JSON: {textIssues.syntaxError}. It cannot be saved until this is fixed.
               </p>
-            ) : textIssues.issues.length === 0 ? (
+            ) : textIssues.issues.length === 0 && catalogIssues.length === 0 ? (
               <p className="issue good" data-testid="spec-valid">
                 Valid {type} specification.
               </p>
+            ) : textIssues.issues.length === 0 ? (
+              <ul aria-label="Catalog checks">
+                {catalogIssues.map((i) => (
+                  <li key={`${i.pointer} ${i.message}`} className="issue bad" data-testid="catalog-issue">
+                    <button className="link" onClick={() => editor.current?.focusPointer(i.pointer)}>
+                      {i.message}
+                    </button>
+                  </li>
+                ))}
+              </ul>
             ) : (
               <ul>
                 {textIssues.issues.map((i) => (

@@ -5,6 +5,7 @@ import { useGrantsStore } from '../../stores/grants-store.js';
 import { AddRoleGrantForm, AddUserGrantForm } from './AddGrantForms.js';
 import { GrantsTable } from './GrantsTable.js';
 import './grants.css';
+import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Typing settles for this long before the filter goes to the server. */
 const FILTER_DEBOUNCE_MS = 250;
@@ -80,11 +81,7 @@ export function GrantsPage(): React.JSX.Element {
           </span>
         )}
       </div>
-      {error && (
-        <p className="banner" role="alert" data-testid="grants-error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNotice error={error} testId="grants-error" />}
       <div className="grant-forms">
         <AddUserGrantForm defaultObjectRole={adminOf[0] ?? ''} />
         <AddRoleGrantForm defaultObjectRole={adminOf[0] ?? ''} />

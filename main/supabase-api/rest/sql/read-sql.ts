@@ -1,0 +1,258 @@
+import { refersTo } from '../plan/read-planner.js';
+import type { EmbedPlan, ReadNode, SelectField } from '../plan/read-plan.js';
+import type { Relationship } from '../schema-cache/schema-types.js';
+import { castSql, conditionSql, fieldSql, orderSql } from './expressions.js';
+import { ident, qualified, type SqlParams } from './sql-params.js';
+
+/**
+ * SQL from a read plan (PostgREST's QueryBuilder): each node becomes a SELECT over its relation, each embed a
+ * LEFT JOIN LATERAL that is correlated with the parent row by the relationship's columns. Identifiers come
+ * from the plan (checked against the schema cache) and are quoted; values are bound parameters.
+ */
+
+/** An output column of a level: its SQL and the name it is shown under. */
+export interface OutputColumn {
+  readonly sql: string;
+  readonly name: string;
+}
+
+/** A lateral join of an embed; `filtering` when the level's WHERE depends on it (so counts need it too). */
+export interface JoinSql {
+  readonly sql: string;
+  readonly filtering: boolean;
+}
+
+/** The pieces of one level's SELECT. */
+export interface LevelSql {
+  readonly select: readonly OutputColumn[];
+  readonly joins: readonly JoinSql[];
+  readonly where: readonly string[];
+  /** GROUP BY as positions of the select list (so parameterised expressions need not be repeated). */
+  readonly groupBy: readonly number[];
+}
+
+/** What an embed adds to its parent level. */
+interface EmbedSql {
+  readonly join: string;
+  /** SQL that is NULL when the embed found nothing (for `!inner` and `embed=is.null`). */
+  readonly presence: string;
+  readonly columns: readonly OutputColumn[];
+}
+
+function selectFieldSql(
+  node: ReadNode,
+  field: Exclude<SelectField, { kind: 'embed' }>,
+  params: SqlParams,
+): string {
+  if (field.kind === 'count') {
+    return field.aggregateCast ? castSql('count(*)', field.aggregateCast) : 'count(*)';
+  }
+  let sql = fieldSql(node.alias, field.field, params);
+  if (field.cast) sql = castSql(sql, field.cast);
+  if (field.aggregate) {
+    sql = `${field.aggregate}(${sql})`;
+    if (field.aggregateCast) sql = castSql(sql, field.aggregateCast);
+  }
+  return sql;
+}
+
+/** The select list, lateral joins, WHERE and GROUP BY of one node. */
+export function levelSql(node: ReadNode, params: SqlParams): LevelSql {
+  const select: OutputColumn[] = [];
+  const joins: JoinSql[] = [];
+  const where: string[] = [];
+  const groupBy: number[] = [];
+  const presence = new Map<EmbedPlan, string>();
+  for (const field of node.select) {
+    if (field.kind === 'embed') {
+      const { embed } = field;
+      const built = embedSql(node, embed, params);
+      presence.set(embed, built.presence);
+      for (const column of built.columns) {
+        select.push(column);
+        if (node.grouped) groupBy.push(select.length);
+      }
+      joins.push({ sql: built.join, filtering: embed.inner || node.where.some((w) => refersTo(w, embed)) });
+      if (embed.inner) where.push(`${built.presence} IS NOT NULL`);
+    } else {
+      select.push({ sql: selectFieldSql(node, field, params), name: field.name });
+      const aggregated = field.kind === 'count' || field.aggregate !== undefined;
+      if (node.grouped && !aggregated) groupBy.push(select.length);
+    }
+  }
+  for (const tree of node.where) {
+    where.push(conditionSql(node.alias, tree, params, (embed) => presence.get(embed) ?? 'NULL'));
+  }
+  return { select, joins, where, groupBy };
+}
+
+/** The FROM and WHERE that join the related rows to the parent row (through the junction for M2M). */
+function joinSql(
+  rel: Relationship,
+  alias: string,
+  n: string,
+  parentAlias: string,
+): { from: string; where: string[] } {
+  const target = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${ident(alias)}`;
+  const parent = ident(parentAlias);
+  if (rel.cardinality !== 'm2m') {
+    return {
+      from: target,
+      where: rel.columns.map(([origin, col]) => `${ident(alias)}.${ident(col)} = ${parent}.${ident(origin)}`),
+    };
+  }
+  const j = ident(`j${n}`);
+  const { junction } = rel;
+  const on = junction.targetColumns.map(
+    ([col, jcol]) => `${j}.${ident(jcol)} = ${ident(alias)}.${ident(col)}`,
+  );
+  return {
+    from: `${target} INNER JOIN ${qualified(junction.table.schema, junction.table.name)} AS ${j} ON ${on.join(' AND ')}`,
+    where: junction.sourceColumns.map(([origin, jcol]) => `${j}.${ident(jcol)} = ${parent}.${ident(origin)}`),
+  };
+}
+
+function groupBySql(positions: readonly number[], shift: number): string {
+  return positions.length > 0 ? ` GROUP BY ${positions.map((p) => p + shift).join(', ')}` : '';
+}
+
+/**
+ * The lateral join of an embed, as PostgREST builds it: the related rows (filtered, ordered and limited by
+ * the embed's own query parameters) correlated with the parent row. A to-one embed becomes the row's JSON
+ * object or NULL, a to-many one the JSON array of its rows (NULL when empty; the output makes that `[]`).
+ * A spread keeps the related row's columns, which the parent shows as its own: a to-one spread's values,
+ * a to-many spread's values gathered into one array per column (PostgREST 13).
+ */
+function embedSql(parent: ReadNode, embed: EmbedPlan, params: SqlParams): EmbedSql {
+  const { node } = embed;
+  const n = node.alias.slice(1);
+  const child = levelSql(node, params);
+  const { from, where } = joinSql(embed.relationship, node.alias, n, parent.alias);
+  const ordered = node.order.length > 0 ? ` ORDER BY ${orderSql(node.alias, node.order, params)}` : '';
+  let range = '';
+  if (!embed.toOne && node.limit !== undefined) range += ` LIMIT ${params.add(node.limit)}`;
+  if (!embed.toOne && node.offset !== undefined) range += ` OFFSET ${params.add(node.offset)}`;
+  const joins = child.joins.map((j) => ` ${j.sql}`).join('');
+  const filter = ` WHERE ${[...where, ...child.where].join(' AND ')}`;
+  const lateral = ident(embed.joinAlias);
+  if (embed.mode === 'spread') {
+    // Positional names inside the subquery, so a spread column can never clash with the marker column.
+    const cols = child.select.map((c, i) => `${c.sql} AS ${ident(`c${i}`)}`);
+    if (embed.toOne) {
+      const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 1)}${ordered}${range}`;
+      return {
+        join: `LEFT JOIN LATERAL (SELECT TRUE AS pgrst_found${cols.map((c) => `, ${c}`).join('')} FROM ${body}) AS ${lateral} ON TRUE`,
+        presence: `${lateral}.pgrst_found`,
+        columns: child.select.map((c, i) => ({ sql: `${lateral}.${ident(`c${i}`)}`, name: c.name })),
+      };
+    }
+    const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 0)}${ordered}${range}`;
+    const s = ident(`s${n}`);
+    const aggs = child.select
+      .map((_, i) => `, json_agg(${s}.${ident(`c${i}`)}) AS ${ident(`c${i}`)}`)
+      .join('');
+    return {
+      join: `LEFT JOIN LATERAL (SELECT bool_or(TRUE) AS pgrst_found${aggs} FROM (SELECT ${cols.join(', ')} FROM ${body}) AS ${s}) AS ${lateral} ON TRUE`,
+      presence: `${lateral}.pgrst_found`,
+      columns: child.select.map((c, i) => ({
+        sql: `COALESCE(${lateral}.${ident(`c${i}`)}, '[]'::json)`,
+        name: c.name,
+      })),
+    };
+  }
+  const body = `${from}${joins}${filter}${groupBySql(child.groupBy, 0)}${ordered}${range}`;
+  const row = ident(`e${n}`);
+  const sub = `SELECT ${child.select.map((c) => `${c.sql} AS ${ident(c.name)}`).join(', ')} FROM ${body}`;
+  const agg = embed.toOne ? `row_to_json(${row})` : `json_agg(${row})`;
+  const value = `${lateral}.body`;
+  return {
+    join: `LEFT JOIN LATERAL (SELECT ${agg} AS body FROM (${sub}) AS ${row}) AS ${lateral} ON TRUE`,
+    presence: value,
+    columns:
+      node.select.length === 0
+        ? []
+        : [{ sql: embed.toOne ? value : `COALESCE(${value}, '[]'::json)`, name: embed.name }],
+  };
+}
+
+/** How the top level of a read is answered. */
+export interface StatementOptions {
+  /** FROM clause items ending in the top node's alias, e.g. `"public"."t" AS "t0"`. */
+  readonly from: string;
+  readonly limit: number | null;
+  readonly offset: number;
+  readonly count: boolean;
+  /** Count no further than this many rows (count=estimated). */
+  readonly countLimit?: number;
+  readonly singular: boolean;
+  /** Make the body CSV (`text/csv`): a header of the keys, then one line per row. */
+  readonly csv?: boolean;
+  /** CTEs to put first (the mutation of a write). */
+  readonly ctes?: readonly string[];
+  /** An extra output column, e.g. the inserted-row count of an upsert. */
+  readonly extra?: string;
+}
+
+/** The SELECT of the top node (pgrst_source), without the outer aggregation. */
+export function sourceSql(
+  node: ReadNode,
+  level: LevelSql,
+  options: StatementOptions,
+  params: SqlParams,
+): string {
+  const joins = level.joins.map((j) => ` ${j.sql}`).join('');
+  const where = level.where.length > 0 ? ` WHERE ${level.where.join(' AND ')}` : '';
+  const columns = level.select.map((c) => `${c.sql} AS ${ident(c.name)}`).join(', ');
+  let source = `SELECT ${columns} FROM ${options.from}${joins}${where}${groupBySql(level.groupBy, 0)}`;
+  if (node.order.length > 0) source += ` ORDER BY ${orderSql(node.alias, node.order, params)}`;
+  if (options.limit !== null) source += ` LIMIT ${params.add(options.limit)}`;
+  if (options.offset > 0) source += ` OFFSET ${params.add(options.offset)}`;
+  return source;
+}
+
+/**
+ * The query that counts what the top node selects before limit and offset: its FROM, the joins its filters
+ * need, its WHERE (and its groups, when it aggregates).
+ */
+export function countSql(level: LevelSql, from: string): string {
+  const joins = level.joins
+    .filter((j) => j.filtering)
+    .map((j) => ` ${j.sql}`)
+    .join('');
+  const where = level.where.length > 0 ? ` WHERE ${level.where.join(' AND ')}` : '';
+  if (level.groupBy.length === 0) return `SELECT 1 FROM ${from}${joins}${where}`;
+  const all = level.joins.map((j) => ` ${j.sql}`).join('');
+  const columns = level.select.map((c) => c.sql).join(', ');
+  return `SELECT ${columns} FROM ${from}${all}${where}${groupBySql(level.groupBy, 0)}`;
+}
+
+/**
+ * PostgREST's CSV body (SqlFragment.hs asCsvF): the keys of the first row as the header, then each row's
+ * text form without its parentheses, one per line.
+ */
+const CSV_BODY =
+  `(SELECT coalesce(string_agg(a.k, ','), '') FROM (SELECT json_object_keys(r)::text AS k FROM ` +
+  `(SELECT row_to_json(hh) AS r FROM pgrst_source AS hh LIMIT 1) AS s) AS a)` +
+  ` || E'\\n' || coalesce(string_agg(substring(_t::text, 2, length(_t::text) - 2), E'\\n'), '')`;
+
+/**
+ * The statement that returns one row: total (or NULL), page_total and the JSON body as text, PostgREST's
+ * pgrst_source CTE and outer aggregate.
+ */
+export function readStatement(node: ReadNode, options: StatementOptions, params: SqlParams): string {
+  const level = levelSql(node, params);
+  const source = sourceSql(node, level, options, params);
+  const limited = options.countLimit !== undefined ? ` LIMIT ${params.add(options.countLimit)}` : '';
+  const total = options.count
+    ? `(SELECT count(*) FROM (${countSql(level, options.from)}${limited}) AS _c)`
+    : 'NULL';
+  let body: string;
+  if (options.csv) body = CSV_BODY;
+  else if (options.singular) body = `COALESCE((json_agg(_t) -> 0)::text, 'null')`;
+  else body = `COALESCE(json_agg(_t), '[]'::json)::text`;
+  const ctes = [...(options.ctes ?? []), `pgrst_source AS (${source})`].join(', ');
+  return (
+    `WITH ${ctes} SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body` +
+    `${options.extra ? `, ${options.extra}` : ''} FROM pgrst_source AS _t`
+  );
+}

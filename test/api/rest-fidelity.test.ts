@@ -1,0 +1,329 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { startApiTestEnv, type ApiTestEnv, type Client } from './api-test-env.js';
+import { FIDELITY_SQL } from './fidelity-fixtures.js';
+import { runSql } from './rest-fixtures.js';
+
+/** `.maxAffected(n)`, which supabase-js's types offer only to clients declared for PostgREST 13. */
+function maxAffected<T>(builder: T, rows: number): T {
+  return (builder as unknown as { maxAffected(rows: number): T }).maxAffected(rows);
+}
+
+// Answers that used to differ from PostgREST 12 (or 13, for what supabase-js already sends), each through
+// supabase-js. Expected bodies, codes and headers are PostgREST's own (test/spec/Feature/... in
+// PostgREST/postgrest), not this server's.
+describe('REST fidelity: logic trees, preferences, defaults', () => {
+  let env: ApiTestEnv;
+  let sb: Client;
+  const rest = (): string => `${env.server.url}/rest/v1`;
+  const headers = (extra: Record<string, string> = {}): Record<string, string> => ({
+    apikey: env.anonKey,
+    ...extra,
+  });
+
+  beforeAll(async () => {
+    env = await startApiTestEnv();
+    await runSql(env.db.url, FIDELITY_SQL);
+    await env.server.reloadSchema();
+    sb = env.client();
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  const resetItems = (): Promise<void> =>
+    runSql(
+      env.db.url,
+      `truncate items restart identity cascade; insert into items (name) select 'item ' || i from generate_series(1, 15) i;`,
+    );
+
+  describe('or= and and= trees are parenthesised at every level', () => {
+    const names = async (
+      q: PromiseLike<{ data: { username: string }[] | null; error: unknown }>,
+    ): Promise<string[]> => {
+      const { data, error } = await q;
+      expect(error).toBeNull();
+      return (data ?? []).map((r) => r.username).sort();
+    };
+
+    it('a top-level or= stays inside the AND of the other filters', async () => {
+      // dlymon is OFFLINE: `status=eq.ONLINE AND (a OR b)` must not return him.
+      expect(
+        await names(
+          sb
+            .from('users')
+            .select('username')
+            .eq('status', 'ONLINE')
+            .or('username.eq.awailas,username.eq.dlymon'),
+        ),
+      ).toEqual(['awailas']);
+      expect(
+        await names(
+          sb
+            .from('users')
+            .select('username')
+            .eq('status', 'ONLINE')
+            .or('username.eq.dlymon,and(username.eq.supabot,age.gt.40)'),
+        ),
+      ).toEqual(['supabot']);
+    });
+
+    it('not.or and nested not.or / and keep their grouping', async () => {
+      const res = await fetch(
+        `${rest()}/users?select=username&status=eq.ONLINE&not.or=(username.eq.awailas,username.eq.supabot)`,
+        { headers: headers() },
+      );
+      expect(await res.json()).toEqual([{ username: 'kiwicopple' }]);
+      expect(
+        await names(
+          sb
+            .from('users')
+            .select('username')
+            .gt('age', 25)
+            .or('not.or(username.eq.dlymon,username.eq.kiwicopple),username.eq.awailas'),
+        ),
+      ).toEqual(['supabot']);
+      expect(
+        await names(
+          sb
+            .from('users')
+            .select('username')
+            .or('and(status.eq.ONLINE,or(age.lt.25,age.gt.45)),username.eq.dlymon')
+            .neq('username', 'supabot'),
+        ),
+      ).toEqual(['awailas', 'dlymon']);
+    });
+
+    it("an embed's or= filters only that parent's children", async () => {
+      const { data, error } = await sb
+        .from('channels')
+        .select('slug, messages(id)')
+        .or('id.eq.1,id.eq.2', { referencedTable: 'messages' })
+        .order('id')
+        .order('id', { referencedTable: 'messages' });
+      expect(error).toBeNull();
+      expect(data).toEqual([
+        { slug: 'public', messages: [{ id: 1 }] },
+        { slug: 'random', messages: [{ id: 2 }] },
+        { slug: 'other', messages: [] },
+      ]);
+      const inner = await sb
+        .from('channels')
+        .select('slug, messages!inner(id)')
+        .or('username.eq.awailas,and(username.eq.supabot,id.gt.1)', { referencedTable: 'messages' })
+        .order('id');
+      expect(inner.data).toEqual([
+        { slug: 'public', messages: [{ id: 3 }] },
+        { slug: 'random', messages: [{ id: 2 }] },
+      ]);
+    });
+  });
+
+  describe('Prefer: max-affected with handling=strict', () => {
+    beforeEach(resetItems);
+    const count = async (): Promise<number> =>
+      (await sb.from('items').select('*', { count: 'exact', head: true })).count ?? -1;
+
+    it('refuses a DELETE or PATCH that affects more rows (PGRST124) and rolls it back', async () => {
+      const del = await maxAffected(sb.from('items').delete().lt('id', 15), 10);
+      expect(del.status).toBe(400);
+      expect(del.error).toEqual({
+        code: 'PGRST124',
+        details: 'The query affects 14 rows',
+        hint: null,
+        message: 'Query result exceeds max-affected preference constraint',
+      });
+      expect(await count()).toBe(15);
+      const patch = await maxAffected(sb.from('items').update({ name: 'changed' }).gt('id', 0), 1).select();
+      expect(patch.error?.code).toBe('PGRST124');
+      expect((await sb.from('items').select('id').eq('name', 'changed')).data).toEqual([]);
+    });
+
+    it('allows it within the limit and reports it as applied', async () => {
+      const res = await fetch(`${rest()}/items?id=lt.10`, {
+        method: 'DELETE',
+        headers: headers({ Prefer: 'handling=strict, max-affected=10' }),
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('preference-applied')).toBe('handling=strict, max-affected=10');
+      expect(await count()).toBe(6);
+    });
+
+    it('is neither enforced nor reported with handling=lenient', async () => {
+      const res = await fetch(`${rest()}/items?id=lt.15`, {
+        method: 'DELETE',
+        headers: headers({ Prefer: 'handling=lenient, max-affected=10' }),
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('preference-applied')).toBe('handling=lenient');
+      expect(await count()).toBe(1);
+    });
+
+    it('applies to RPC results (PGRST124) and refuses functions that return one value (PGRST128)', async () => {
+      const setof = await maxAffected(sb.rpc('delete_items_returns_setof'), 10);
+      expect(setof.status).toBe(400);
+      expect(setof.error).toMatchObject({ code: 'PGRST124', details: 'The query affects 15 rows' });
+      expect(await count()).toBe(15);
+      const within = await maxAffected(sb.rpc('delete_items_returns_setof'), 20);
+      expect(within.error).toBeNull();
+      expect(within.data).toHaveLength(15);
+      const voided = await maxAffected(sb.rpc('delete_items_returns_void'), 20);
+      expect(voided.status).toBe(400);
+      expect(voided.error).toEqual({
+        code: 'PGRST128',
+        details: null,
+        hint: null,
+        message:
+          'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+      });
+    });
+  });
+
+  describe('Prefer: tx=commit|rollback for every kind of request', () => {
+    beforeEach(resetItems);
+    const ghosts = async (): Promise<unknown[]> =>
+      (await sb.from('items').select('id').like('name', 'ghost%')).data ?? [];
+
+    it('rolls back RPC calls (set and scalar results, POST and GET) after answering', async () => {
+      const set = await sb.rpc('insert_item', { name: 'ghost 1' }).rollback();
+      expect(set.error).toBeNull();
+      expect((set.data as { name: string }[]).map((r) => r.name)).toEqual(['ghost 1']);
+      const scalar = await sb.rpc('insert_item_scalar', { name: 'ghost 2' }).rollback();
+      expect(scalar.error).toBeNull();
+      expect(typeof scalar.data).toBe('number');
+      expect(await ghosts()).toEqual([]);
+      const res = await fetch(`${rest()}/rpc/insert_item`, {
+        method: 'POST',
+        headers: headers({ 'Content-Type': 'application/json', Prefer: 'tx=rollback' }),
+        body: JSON.stringify({ name: 'ghost 3' }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('preference-applied')).toBe('tx=rollback');
+      expect(await ghosts()).toEqual([]);
+      const got = await fetch(`${rest()}/rpc/items_named?pattern=item%201`, {
+        headers: headers({ Prefer: 'tx=rollback' }),
+      });
+      expect(got.headers.get('preference-applied')).toBe('tx=rollback');
+      expect(await got.json()).toEqual([{ id: 1, name: 'item 1' }]);
+    });
+
+    it('rolls back inserts, updates and deletes; commits with tx=commit', async () => {
+      const ins = await sb.from('items').insert({ name: 'ghost 4' }).select('name').rollback();
+      expect(ins.data).toEqual([{ name: 'ghost 4' }]);
+      const upd = await sb.from('items').update({ name: 'ghost 5' }).eq('id', 1).select('name').rollback();
+      expect(upd.data).toEqual([{ name: 'ghost 5' }]);
+      const del = await sb.from('items').delete().eq('id', 2).select('id').rollback();
+      expect(del.data).toEqual([{ id: 2 }]);
+      expect(await ghosts()).toEqual([]);
+      expect((await sb.from('items').select('id').eq('id', 2)).data).toEqual([{ id: 2 }]);
+      const res = await fetch(`${rest()}/items?select=id&id=eq.1`, {
+        headers: headers({ Prefer: 'tx=commit' }),
+      });
+      expect(res.headers.get('preference-applied')).toBe('tx=commit');
+    });
+  });
+
+  describe('Prefer: missing=default (defaultToNull: false)', () => {
+    it('gives omitted identity and serial columns their default', async () => {
+      const msgs = await sb
+        .from('messages')
+        .insert(
+          [
+            { message: 'no id', username: 'supabot', channel_id: 1 },
+            { id: 100, message: 'with id', channel_id: 1 },
+          ],
+          { defaultToNull: false },
+        )
+        .select('id, message, username');
+      expect(msgs.error).toBeNull();
+      const rows = msgs.data as { id: number; message: string; username: string | null }[];
+      expect(rows.map((r) => [r.message, r.username])).toEqual([
+        ['no id', 'supabot'],
+        ['with id', null],
+      ]);
+      expect(rows[0]!.id).toBeLessThan(100);
+      expect(rows[1]!.id).toBe(100);
+      const items = await sb
+        .from('items')
+        .insert([{ name: 'serial a' }, { id: 500, name: 'serial b' }], { defaultToNull: false })
+        .select('id, name');
+      expect(items.error).toBeNull();
+      expect((items.data as { id: number }[]).map((r) => r.id)[1]).toBe(500);
+    });
+
+    it('leaves always-identity and generated columns to the database', async () => {
+      const res = await sb
+        .from('always_items')
+        .insert([{ name: 'a' }, { name: 'bb', note: 'x' }], { defaultToNull: false })
+        .select('id, name, note, name_length');
+      expect(res.error).toBeNull();
+      expect(res.data).toEqual([
+        { id: 1, name: 'a', note: 'none', name_length: 1 },
+        { id: 2, name: 'bb', note: 'x', name_length: 2 },
+      ]);
+      // Without missing=default, a listed column a row lacks is NULL (PostgREST's default, missing=null).
+      const nulls = await sb
+        .from('always_items')
+        .insert([{ name: 'c' }, { name: 'd', note: 'y' }])
+        .select('note');
+      expect(nulls.data).toEqual([{ note: null }, { note: 'y' }]);
+    });
+  });
+
+  describe('Prefer parsing and Preference-Applied', () => {
+    it('rejects unknown preferences with handling=strict (PGRST122) and ignores them otherwise', async () => {
+      const strict = await fetch(`${rest()}/users?select=username`, {
+        headers: headers({ Prefer: 'handling=strict, anything, count=exact' }),
+      });
+      expect(strict.status).toBe(400);
+      expect(await strict.json()).toEqual({
+        code: 'PGRST122',
+        details: 'Invalid preferences: anything',
+        hint: null,
+        message: 'Invalid preferences given with handling=strict',
+      });
+      const lenient = await fetch(`${rest()}/users?select=username&limit=1`, {
+        headers: headers({ Prefer: 'handling=lenient, anything, count=exact' }),
+      });
+      expect(lenient.status).toBe(206);
+      expect(lenient.headers.get('preference-applied')).toBe('count=exact, handling=lenient');
+    });
+
+    it('reports only what each kind of request honours, first value winning', async () => {
+      const read = await fetch(`${rest()}/users?select=username&limit=1`, {
+        headers: headers({
+          Prefer: 'return=representation, resolution=merge-duplicates, tx=commit, tx=rollback',
+        }),
+      });
+      expect(read.headers.get('preference-applied')).toBe('tx=commit');
+      const created = await fetch(`${rest()}/users?select=username`, {
+        method: 'POST',
+        headers: headers({
+          'Content-Type': 'application/json',
+          Prefer:
+            'return=representation, count=exact, resolution=merge-duplicates, missing=default, max-affected=1',
+        }),
+        body: JSON.stringify({ username: 'newbie', status: 'ONLINE' }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('preference-applied')).toBe(
+        'resolution=merge-duplicates, missing=default, return=representation, count=exact',
+      );
+      const zone = await fetch(`${rest()}/users?select=username&limit=1`, {
+        headers: headers({ Prefer: 'timezone=America/Los_Angeles, handling=strict' }),
+      });
+      expect(zone.status).toBe(200);
+      expect(zone.headers.get('preference-applied')).toBe('handling=strict, timezone=America/Los_Angeles');
+      const set = await fetch(`${rest()}/rpc/current_zone`, {
+        headers: headers({ Prefer: 'timezone=America/Los_Angeles' }),
+      });
+      expect(await set.json()).toBe('America/Los_Angeles');
+      const badZone = await fetch(`${rest()}/users?select=username`, {
+        headers: headers({ Prefer: 'timezone=Mars/Olympus, handling=strict' }),
+      });
+      expect(badZone.status).toBe(400);
+      expect(((await badZone.json()) as { details: string }).details).toBe(
+        'Invalid preferences: timezone=Mars/Olympus',
+      );
+    });
+  });
+});

@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ROUTE_SEGMENTS } from '../support/gui-routes.js';
+import { screenshot } from '../support/browser.js';
+import { type GuiSession, goTo, signInAs, startGui } from '../support/gui.js';
+
+/** Text that would be a raw stack trace or a fetch failure shown as is. */
+const STACK_TRACE =
+  /\bat \S+ \(\S+:\d+:\d+\)|\bat \S+\.js:\d+:\d+|assets\/index-[\w-]+\.js|TypeError|Failed to fetch/;
+
+/** Errors a person can act on, and feedback for every operation (Chromium against `flow-desktop serve`). */
+describe('GUI errors and operations feedback (Chromium)', () => {
+  let gui: GuiSession;
+  let page: Page;
+  const testId = (id: string): ReturnType<Page['locator']> => page.locator(`[data-testid="${id}"]`);
+  const card = (name: string): ReturnType<Page['locator']> => testId(`service-${name}`);
+  const bodyText = async (): Promise<string> => (await page.locator('body').innerText()) ?? '';
+
+  beforeAll(async () => {
+    gui = await startGui();
+    page = gui.page;
+    await gui.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  });
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('names the stopped Supabase API on every view that needs it, offers to start it, and shows no stack trace', async () => {
+    await signInAs(page, 'alice');
+    await goTo(page, '/services');
+    await card('supabase-api').getByRole('button', { name: 'Stop', exact: true }).click();
+    await expect.poll(() => card('supabase-api').getAttribute('data-state')).toBe('stopped');
+    await goTo(page, '/drafts');
+    await expect.poll(() => testId('service-down').getAttribute('data-service')).toBe('supabase-api');
+    expect(await testId('service-down').textContent()).toContain(
+      'supabase-api is stopped: the control plane',
+    );
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    await expect
+      .poll(() => testId('drafts-list-error').textContent())
+      .toContain('The Supabase API (supabase-api) does not answer');
+    // The failed state replaces the list: never "No drafts yet" beside an error.
+    expect(await testId('drafts-empty').count()).toBe(0);
+    await screenshot(page, 'gui-api-stopped');
+    // Every view, stack and control plane, without a trace of a stack trace.
+    for (const segment of ROUTE_SEGMENTS) {
+      await goTo(page, `/${segment}`);
+      await page.waitForTimeout(300);
+      expect(STACK_TRACE.exec(await bodyText())?.[0] ?? null, `#/${segment}`).toBeNull();
+    }
+    await goTo(page, '/catalog');
+    await expect.poll(() => testId('catalog-error').textContent()).toContain('does not answer');
+    expect(await bodyText()).not.toMatch(STACK_TRACE);
+    await testId('service-down').getByRole('button', { name: 'Start supabase-api' }).click();
+    await expect.poll(() => testId('service-down').count(), { timeout: 20_000 }).toBe(0);
+    await testId('catalog-error').getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => testId('catalog-error').count()).toBe(0);
+  });
+
+  it('asks before stopping postgres, naming the services that stop with it; the banner starts it again', async () => {
+    await goTo(page, '/services');
+    await card('postgres').getByRole('button', { name: 'Stop', exact: true }).click();
+    const confirm = card('postgres').locator('[data-testid="confirm-stop"]');
+    expect(await confirm.textContent()).toBe(
+      'Stopping postgres also stops migrate, supabase-api, which depend on it.Stop postgres and 2 moreCancel',
+    );
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    expect(await card('postgres').getAttribute('data-state')).toBe('healthy');
+    await card('postgres').getByRole('button', { name: 'Stop', exact: true }).click();
+    await confirm.getByRole('button', { name: 'Stop postgres and 2 more' }).click();
+    await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('stopped');
+    await goTo(page, '/grants');
+    await expect.poll(() => testId('service-down').getAttribute('data-service')).toBe('postgres');
+    await testId('service-down').getByRole('button', { name: 'Start postgres' }).click();
+    await expect.poll(() => testId('service-down').count(), { timeout: 30_000 }).toBe(0);
+  });
+
+  it('translates a refused grant into a sentence, with the code in a detail line', async () => {
+    await signInAs(page, 'carol');
+    await goTo(page, '/grants');
+    const form = page.getByRole('form', { name: 'Add a role grant' });
+    await form.getByLabel('Subject role').fill('carolCo/');
+    await form.getByLabel('Object role').fill('aliceCo/');
+    await form.getByRole('button', { name: 'Add role grant' }).click();
+    await expect
+      .poll(() => testId('grants-error').locator('.notice-sentence').textContent())
+      .toBe('You may not grant on aliceCo/: only its admins may add grants there.');
+    expect(await testId('grants-error').locator('.notice-detail').textContent()).toBe(
+      '42501 · new row violates row-level security policy for table "role_grants"',
+    );
+  });
+
+  it('ends every reset tier with its own completion message, and signs out a session the reset took', async () => {
+    await signInAs(page, 'alice');
+    await goTo(page, '/resets');
+    const tier = (id: string): ReturnType<Page['locator']> => testId(`tier-${id}`);
+    await tier('restart-service').getByRole('button', { name: 'Restart a service…' }).click();
+    await page.getByRole('button', { name: 'Confirm: restart a service' }).click();
+    await expect
+      .poll(() => testId('reset-result').textContent(), { timeout: 30_000 })
+      .toMatch(/^Restart postgres: done in \d+\.\d s\.$/);
+    await tier('reset-database').getByRole('button', { name: 'Reset the database…' }).click();
+    await page.getByRole('button', { name: 'Confirm: reset the database' }).click();
+    // The new run never shows the previous run's "done".
+    expect(await testId('reset-result').count()).toBe(0);
+    await expect.poll(() => testId('reset-running').count()).toBe(1);
+    // The clock in the top bar never runs backwards from zero.
+    expect(await testId('progress').textContent()).not.toMatch(/-\d/);
+    await expect
+      .poll(() => testId('reset-result').textContent(), { timeout: 60_000 })
+      .toMatch(/^Reset the database: done in \d+\.\d s\.$/);
+    await screenshot(page, 'gui-reset-done');
+    // Alice's refresh token went with the reset: she is signed out, and told why.
+    await expect
+      .poll(() => page.locator('[data-testid="user-badge"]').textContent(), { timeout: 20_000 })
+      .toContain('Not signed in');
+    await goTo(page, '/drafts');
+    expect(await testId('signed-out-reason').textContent()).toMatch(
+      /^You were signed out: the database was reset, and alice@example\.com's session went with it/,
+    );
+  });
+
+  it('re-runs the pre-flight checks, says when they ran, and checks Docker', async () => {
+    await goTo(page, '/checks');
+    await expect.poll(() => testId('preflight-ran-at').textContent()).toMatch(/^Ran at /);
+    const docker = page.locator('[data-testid="preflight-check"][data-check="Docker"]');
+    // This machine has no Docker Engine: a warning, not a failure.
+    expect(await docker.getAttribute('data-tone')).toBe(
+      process.env.DOCKER_HOST ? expect.any(String) : 'warn',
+    );
+    expect(await docker.textContent()).toMatch(/Docker/);
+    const before = await testId('preflight-ran-at').textContent();
+    await page.waitForTimeout(1100);
+    await testId('preflight-rerun').click();
+    await expect.poll(() => testId('preflight-ran-at').textContent()).not.toBe(before);
+    // The ports of the running services are this stack's own, not conflicts.
+    expect(await page.locator('[data-testid="preflight-check"][data-tone="fail"]').count()).toBe(0);
+    expect(await testId('preflight-checks').textContent()).toContain('is in use by postgres of this stack');
+    await screenshot(page, 'gui-checks');
+  });
+
+  it('logs: invalid pattern and no match said as such, levels from the content, wrap, download, card link', async () => {
+    await goTo(page, '/services');
+    await card('postgres').locator('[data-testid="service-logs"]').click();
+    await expect.poll(() => page.url()).toMatch(/#\/logs\?service=postgres$/);
+    await expect.poll(() => testId('log-service').inputValue()).toBe('postgres');
+    const lines = page.locator('[data-testid="log-lines"] .log-line');
+    await expect.poll(() => lines.count()).toBeGreaterThan(1);
+    // Postgres's LOG lines are information, never errors.
+    for (const line of await page
+      .locator('[data-testid="log-lines"] .log-line[data-level="error"]')
+      .allTextContents())
+      expect(line).not.toMatch(/\bLOG:/);
+    await testId('log-filter').fill('(unclosed');
+    await expect
+      .poll(() => testId('log-filter-problem').textContent())
+      .toMatch(/^Not a valid regular expression: .*The filter is off until it is fixed\.$/);
+    await testId('log-filter').fill('no line says this xyzzy');
+    await expect
+      .poll(() => testId('log-empty').textContent())
+      .toBe('No lines match in postgres /no line says this xyzzy/.');
+    await testId('log-filter').fill('');
+    await testId('log-wrap').check();
+    expect(await testId('log-lines').getAttribute('class')).toContain('wrap');
+    const [download] = await Promise.all([page.waitForEvent('download'), testId('log-download').click()]);
+    expect(download.suggestedFilename()).toMatch(/^flow-desktop-postgres-logs-.*\.log$/);
+    const saved = readFileSync(await download.path(), 'utf8');
+    expect(saved.split('\n').length).toBeGreaterThan(1);
+    expect(saved).toMatch(/ postgres /);
+    await screenshot(page, 'gui-logs-wrapped');
+  });
+
+  it('confirms a copy, and keeps a crash inside its view with a sentence instead of a stack', async () => {
+    await goTo(page, '/connection');
+    await testId('copy-ANON_KEY').click();
+    await expect.poll(() => testId('copy-ANON_KEY').textContent()).toBe('✓ Copied');
+    expect(await testId('toasts').textContent()).toContain('Copied ANON_KEY to the clipboard.');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(gui.status.ANON_KEY);
+    // The draft editor is loaded on demand: a GUI rebuilt meanwhile has lost that file.
+    await signInAs(page, 'alice');
+    await page.route('**/assets/DraftEditor-*.js', (route) => route.abort());
+    await goTo(page, '/drafts');
+    await testId('new-draft-detail').fill('Crash test');
+    await testId('create-draft').click();
+    await expect.poll(() => testId('view-crashed').count()).toBe(1);
+    expect(await testId('view-crashed').textContent()).toContain(
+      'A part of the GUI could not be loaded: the GUI was rebuilt or its server stopped. Reload the page.',
+    );
+    expect(await bodyText()).not.toMatch(STACK_TRACE);
+    await screenshot(page, 'gui-view-crashed');
+    // The rest of the GUI still works.
+    await page.unroute('**/assets/DraftEditor-*.js');
+    await goTo(page, '/services');
+    await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
+  });
+});
