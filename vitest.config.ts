@@ -13,6 +13,8 @@ export default defineConfig({
     ],
     // The fault suite has its own config and command (`npm run test:faults`).
     exclude: ['**/node_modules/**', 'test/faults/**'],
+    // Tests run the CLI, the API and the agents from out/: rebuild whatever is older than its sources first.
+    globalSetup: ['test/support/build-before-tests.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,

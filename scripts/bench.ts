@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 
+import { buildApp } from './build/build-app.js';
 import { formatMeasurement, type Measurement } from './bench/stats.js';
 
 const dir = path.join(import.meta.dirname, 'bench');
@@ -12,6 +13,8 @@ const sections = readdirSync(dir)
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
   .sort();
 
+// The benchmarks measure the built app (the CLI and the services run from out/): bring it up to date first.
+await buildApp(path.resolve(import.meta.dirname, '..'), { log: (line) => console.log(line) });
 console.log(`Flow Desktop benchmarks on ${process.platform}-${process.arch}, Node ${process.version}`);
 let failed = false;
 for (const file of sections) {

@@ -41,20 +41,15 @@ function fetchElectron() {
   spawnSync(process.execPath, [script], { cwd: ROOT, stdio: 'ignore', timeout: FETCH_TIMEOUT_MS });
 }
 
-/** Launches Electron on the built main process (building it first when missing). */
+/** Launches Electron on the built main process (rebuilding what is stale first). */
 function launchElectron(binary, args) {
   const appDir = path.join(ROOT, 'out', 'main');
-  if (!existsSync(path.join(appDir, 'package.json'))) {
-    const built = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'scripts', 'build-main.ts')],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-    if (built.status !== 0) process.exit(built.status ?? 1);
-  }
+  const built = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts', 'build.ts'), '--if-stale'],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  if (built.status !== 0) process.exit(built.status ?? 1);
   const child = spawn(binary, [appDir, ...args], {
     cwd: ROOT,
     stdio: 'inherit',
@@ -66,17 +61,11 @@ function launchElectron(binary, args) {
   child.once('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-/** Runs `flow-desktop serve` in this process, exactly like bin/flow-desktop.js does. */
+/** Runs `flow-desktop serve` in this process, through bin/flow-desktop.js like the command does. */
 async function serveHeadless(args) {
-  process.argv = [
-    process.argv[0] ?? process.execPath,
-    path.join(ROOT, 'bin', 'flow-desktop.js'),
-    'serve',
-    ...args,
-  ];
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(pathToFileURL(path.join(ROOT, 'main', 'cli', 'main.ts')).href);
+  const bin = path.join(ROOT, 'bin', 'flow-desktop.js');
+  process.argv = [process.argv[0] ?? process.execPath, bin, 'serve', ...args];
+  await import(pathToFileURL(bin).href);
 }
 
 async function main() {

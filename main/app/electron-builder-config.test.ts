@@ -1,14 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { packageBinaries } from '../services/postgres/postgres-binaries.js';
 import { PROJECT_ROOT } from '../stack/project-paths.js';
-import { locateResources, PACKAGED_RESOURCES } from './resource-paths.js';
+import { PACKAGED_RESOURCES } from './resource-paths.js';
 
 // js-yaml and app-builder-lib come with electron-builder (a devDependency); no YAML package of our own.
 const require = createRequire(import.meta.url);
@@ -23,6 +20,7 @@ interface BuilderConfig {
   readonly appId: string;
   readonly asar?: boolean;
   readonly asarUnpack?: readonly string[];
+  readonly npmRebuild?: boolean;
   readonly extraMetadata?: { readonly main?: string };
   readonly files: readonly string[];
   readonly extraResources: readonly ExtraResource[];
@@ -41,60 +39,29 @@ const resource = (to: string): ExtraResource => {
   return found;
 };
 
-/** The subset of electron-builder's filter globs this config uses: `x`, `dir/**`, `**\/*`, `!x`. */
-function matches(relative: string, filter: readonly string[] | undefined): boolean {
-  if (!filter) return true;
-  const hit = (pattern: string): boolean =>
-    pattern === '**/*' ||
-    pattern === relative ||
-    (pattern.endsWith('/**') && relative.startsWith(pattern.slice(0, -2)));
-  const included = filter.filter((p) => !p.startsWith('!')).some(hit);
-  const excluded = filter.filter((p) => p.startsWith('!')).some((p) => hit(p.slice(1)));
-  return included && !excluded;
-}
-
-/** Copies the extra resources the way electron-builder would, into a fake `resources/` folder. */
-function packageExtraResources(target: string): void {
-  for (const entry of config.extraResources) {
-    const from = path.join(PROJECT_ROOT, expand(entry.from));
-    const to = path.join(target, entry.to);
-    if (statSync(from).isFile()) {
-      cpSync(from, to);
-      continue;
-    }
-    const walk = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const abs = path.join(dir, name);
-        const rel = path.relative(from, abs).split(path.sep).join('/');
-        if (statSync(abs).isDirectory() && !matches(rel, entry.filter)) walk(abs);
-        else if (matches(rel, entry.filter))
-          cpSync(abs, path.join(to, rel), { recursive: true, verbatimSymlinks: true });
-      }
-    };
-    walk(from);
-  }
-}
-
+// What electron-builder makes of this file, run read-only, is tested in test/desktop/packaged-app.test.ts.
 describe('electron-builder.yml', () => {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-packaged-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
   it('builds AppImage and deb, dmg, and nsis', () => {
     expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
     expect(config.mac.target).toContain('dmg');
     expect(config.win.target).toContain('nsis');
   });
 
-  it('ships the bundled main process and the built GUI as the app', () => {
+  it('ships the build output and the CLI launcher as the app, never the sources', () => {
     expect(config.extraMetadata?.main).toBe('out/main/electron-main.mjs');
-    expect(config.files).toEqual(expect.arrayContaining(['out/main/**', 'out/renderer/**', 'package.json']));
-    // The supervisor's child processes run these sources (supabase-api, agent, the CLI).
-    expect(config.files).toEqual(expect.arrayContaining(['main/**', 'shared/**', 'agent/**', 'bin/**']));
+    expect(config.files).toEqual(
+      expect.arrayContaining(['out/main/**', 'out/renderer/**', 'package.json', 'bin/flow-desktop.js']),
+    );
+    for (const sources of ['main/**', 'shared/**', 'agent/**', 'renderer/**', 'scripts/**']) {
+      expect(config.files).not.toContain(sources);
+    }
   });
 
-  it('keeps native binaries out of an asar archive', () => {
-    if (config.asar !== false) expect(config.asarUnpack).toContain('**/*.node');
-    // Postgres is an extra resource: outside the app folder whatever asar says.
+  it('packs the app into asar, unpacking only what must be executed, and rebuilds no native addon', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(['node_modules/esbuild/**', 'node_modules/@esbuild/**']);
+    expect(config.npmRebuild).toBe(false);
+    // Postgres is an extra resource: outside the app folder, real files.
     expect(resource(PACKAGED_RESOURCES.postgres).filter).toContain('native/**');
   });
 
@@ -118,21 +85,4 @@ describe('electron-builder.yml', () => {
       validateConfiguration({ ...config, linux: { ...config.linux, bogus: 1 } }, new DebugLogger(false)),
     ).rejects.toThrow(/configuration/);
   }, 60_000);
-
-  it('yields a resources folder in which the app finds supabase/ and runnable Postgres binaries', () => {
-    const resources = path.join(scratch, 'resources');
-    packageExtraResources(resources);
-    const found = locateResources(path.join(scratch, 'app'), resources);
-    expect(found.layout).toBe('packaged');
-    for (const name of ['config.toml', 'seed.sql', 'bootstrap', 'migrations']) {
-      expect(existsSync(path.join(found.supabaseDir, name)), name).toBe(true);
-    }
-    expect(existsSync(path.join(found.supabaseDir, 'tests'))).toBe(false);
-    expect(existsSync(found.trayIcon)).toBe(true);
-    expect(existsSync(path.join(found.flowBinDir, 'README.md'))).toBe(false);
-    expect(found.postgresPackageDir).not.toBeNull();
-    const binaries = packageBinaries(found.postgresPackageDir ?? '');
-    expect(binaries.binDir.startsWith(resources)).toBe(true);
-    expect(execFileSync(binaries.postgres, ['--version'], { encoding: 'utf8' })).toMatch(/PostgreSQL\) 17/);
-  });
 });

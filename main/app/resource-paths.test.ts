@@ -54,6 +54,25 @@ describe('locateResources', () => {
     });
   });
 
+  it('finds the resources folder from the app folder under plain Node or Electron run as Node', () => {
+    const resources = tempDir();
+    mkdirSync(path.join(resources, 'supabase'));
+    writeFileSync(path.join(resources, 'supabase', 'config.toml'), '');
+    for (const app of ['app.asar', 'app']) {
+      const found = locateResources(path.join(resources, app), undefined);
+      expect(found.layout).toBe('packaged');
+      expect(found.supabaseDir).toBe(path.join(resources, 'supabase'));
+    }
+    // A checkout never looks above itself, whatever its parent holds.
+    const parent = tempDir();
+    mkdirSync(path.join(parent, 'supabase'));
+    writeFileSync(path.join(parent, 'supabase', 'config.toml'), '');
+    const checkout = path.join(parent, 'repo');
+    mkdirSync(path.join(checkout, 'supabase'), { recursive: true });
+    writeFileSync(path.join(checkout, 'supabase', 'config.toml'), '');
+    expect(locateResources(checkout, undefined).layout).toBe('development');
+  });
+
   it('reports no bundled Postgres when the packaged folder lacks it', () => {
     const resources = tempDir();
     mkdirSync(path.join(resources, 'supabase'));

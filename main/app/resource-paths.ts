@@ -38,20 +38,24 @@ export const PACKAGED_RESOURCES = {
 /**
  * Finds the run-time resources. A packaged layout is recognised by `<resourcesPath>/supabase/config.toml`;
  * `resourcesPath` is Electron's `process.resourcesPath` (undefined under plain Node, and pointing into
- * node_modules/electron/dist when Electron runs from the repository, where no supabase/ exists).
+ * node_modules/electron/dist when Electron runs from the repository, where no supabase/ exists). Without it,
+ * an app folder that is not a checkout (no supabase/ of its own: `resources/app.asar`, or `resources/app`
+ * when unpacked) looks in its parent, the resources folder: that is how the supervisor and the services,
+ * run by Electron in Node mode or by plain Node, find them.
  */
 export function locateResources(
   projectRoot: string,
   resourcesPath: string | undefined = electronResourcesPath(),
 ): ResourcePaths {
-  if (resourcesPath && isPackagedLayout(resourcesPath)) {
-    const postgres = path.join(resourcesPath, PACKAGED_RESOURCES.postgres);
+  const lookIn = resourcesPath ?? (isCheckout(projectRoot) ? undefined : path.dirname(projectRoot));
+  if (lookIn && isPackagedLayout(lookIn)) {
+    const postgres = path.join(lookIn, PACKAGED_RESOURCES.postgres);
     return {
       layout: 'packaged',
-      supabaseDir: path.join(resourcesPath, PACKAGED_RESOURCES.supabase),
+      supabaseDir: path.join(lookIn, PACKAGED_RESOURCES.supabase),
       postgresPackageDir: existsSync(path.join(postgres, 'package.json')) ? postgres : null,
-      flowBinDir: path.join(resourcesPath, PACKAGED_RESOURCES.flowBin),
-      trayIcon: path.join(resourcesPath, PACKAGED_RESOURCES.trayIcon),
+      flowBinDir: path.join(lookIn, PACKAGED_RESOURCES.flowBin),
+      trayIcon: path.join(lookIn, PACKAGED_RESOURCES.trayIcon),
     };
   }
   return {
@@ -61,6 +65,10 @@ export function locateResources(
     flowBinDir: path.join(projectRoot, 'resources', 'bin'),
     trayIcon: path.join(projectRoot, 'build', 'icon.png'),
   };
+}
+
+function isCheckout(projectRoot: string): boolean {
+  return existsSync(path.join(projectRoot, 'supabase', 'config.toml'));
 }
 
 function isPackagedLayout(resourcesPath: string): boolean {

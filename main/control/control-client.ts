@@ -1,3 +1,5 @@
+import http from 'node:http';
+
 import type { ControlEndpoint, ControlError, ControlRoute, ControlRoutes } from '../../shared/control-api.js';
 import { EVENTS_PATH } from '../../shared/control-api.js';
 import type { StackEvent } from '../../shared/stack-events.js';
@@ -27,25 +29,20 @@ export class ControlClient {
   ): Promise<ControlRoutes[R]['response']> {
     const [method = 'GET', path = '/'] = route.split(' ');
     const url = new URL(path, this.endpoint.url);
-    const init: RequestInit = {
-      method,
-      headers: { authorization: `Bearer ${this.endpoint.token}`, 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    };
+    let body: string | undefined;
     if (method === 'GET') {
       for (const [key, value] of Object.entries(request)) {
         if (value !== undefined) url.searchParams.set(key, String(value));
       }
     } else {
-      init.body = JSON.stringify(request);
+      body = JSON.stringify(request);
     }
-    const response = await fetch(url, init);
-    const body: unknown = await response.json();
-    if (!response.ok) {
-      const error = (body as ControlError).error;
-      throw new ControlCallError(response.status, error.code, error.message);
+    const answer = await requestJson(url, method, this.endpoint.token, body, timeoutMs);
+    if (answer.status < 200 || answer.status >= 300) {
+      const error = (answer.body as ControlError).error;
+      throw new ControlCallError(answer.status, error.code, error.message);
     }
-    return body as ControlRoutes[R]['response'];
+    return answer.body as ControlRoutes[R]['response'];
   }
 
   /** Follows the event stream until `signal` aborts or the server goes away. */
@@ -90,4 +87,50 @@ export async function connectToSupervisor(controlFile: string): Promise<ControlC
   } catch {
     return null;
   }
+}
+
+/**
+ * One request with node:http rather than fetch: a CLI call makes one or two, and loading fetch's HTTP stack
+ * (undici) would cost `flow-desktop status` a third of its time. No keep-alive: the process exits at once.
+ */
+function requestJson(
+  url: URL,
+  method: string,
+  token: string,
+  body: string | undefined,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method,
+        agent: false,
+        timeout: timeoutMs,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
+          } catch (error: unknown) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`the control API did not answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -54,8 +54,7 @@ function spawnServe(config: StackConfig, detach: boolean, log: (line: string) =>
   args.push('--agents', String(config.agentCount));
   if (config.flowBinDir) args.push('--bin-dir', config.flowBinDir);
   // `npm start` passes its own Node (FLOW_DESKTOP_NODE): in development the stack then runs on the same Node
-  // as the CLI, with native addons (better-sqlite3) built for it; a packaged app has only Electron, whose
-  // addons electron-builder rebuilds for Electron's ABI.
+  // as the CLI; a packaged app has only Electron, run as Node (the stack needs no native addon).
   const runtime = process.env.FLOW_DESKTOP_NODE || process.execPath;
   const child = spawn(runtime, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,71 +1,53 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 import { PROJECT_ROOT } from '../stack/project-paths.js';
 import type { ProcessCommand } from '../supervisor/service-spec.js';
-import { sourceLocations } from './source-locations.js';
-
-/** Where service bundles go (two levels below the root, like main/<folder>/, for relative lookups). */
-const OUT_DIR = path.join(PROJECT_ROOT, 'out', 'services');
-
-const building = new Map<string, Promise<string>>();
 
 /**
- * A child process running a TypeScript service entry with plain Node, from a bundle esbuild makes (and
- * remakes whenever one of its sources changed). Loading one bundled file starts several times faster than
- * compiling a module graph through tsx on every start, which dominates the stack's start-up.
+ * Where `npm run build` puts the Node bundles: two levels below the root, like main/<folder>/, so modules that
+ * locate files relative to their source (see source-locations.ts) find them from the bundle too.
  */
-export async function bundledNodeCommand(
+export const BUNDLE_DIR = path.join(PROJECT_ROOT, 'out', 'main');
+
+/** The Node entry points `npm run build` bundles, by output name (out/main/<name>.mjs). */
+export const NODE_ENTRIES = {
+  cli: 'main/cli/main.ts',
+  'supabase-api': 'main/supabase-api/main.ts',
+  agent: 'agent/src/main.ts',
+  'edge-functions': 'main/services/functions/runtime/main.ts',
+  'electron-main': 'main/electron/electron-main.ts',
+} as const;
+
+/** The name of a bundled entry point. */
+export type BundleName = keyof typeof NODE_ENTRIES;
+
+/** The built file of an entry point. */
+export function bundlePath(name: BundleName): string {
+  return path.join(BUNDLE_DIR, `${name}.mjs`);
+}
+
+/**
+ * A child process running a service entry point with plain Node, from the bundle `npm run build` made of it.
+ * Nothing is compiled here: a packaged app is read-only, and in a checkout the build is kept fresh by
+ * bin/flow-desktop.js, `npm run watch` and the tests' global setup. `entry` is the source the service
+ * means; it must be the one the build bundles under `name`.
+ */
+export function bundledNodeCommand(
   entry: string,
-  name: string,
+  name: BundleName,
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
 ): Promise<ProcessCommand> {
-  const outfile = path.join(OUT_DIR, `${name}.mjs`);
-  let pending = building.get(outfile);
-  if (!pending) {
-    pending = ensureBundle(entry, outfile).finally(() => building.delete(outfile));
-    building.set(outfile, pending);
+  const expected = path.join(PROJECT_ROOT, NODE_ENTRIES[name]);
+  if (path.resolve(entry) !== expected) {
+    return Promise.reject(new Error(`bundle ${name} is built from ${NODE_ENTRIES[name]}, not from ${entry}`));
   }
-  return { file: process.execPath, args: ['--enable-source-maps', await pending, ...args], env };
-}
-
-async function ensureBundle(entry: string, outfile: string): Promise<string> {
-  const inputsFile = `${outfile}.inputs.json`;
-  if (isFresh(outfile, inputsFile)) return outfile;
-  // esbuild is a dependency of tsx and vite; loaded only when a bundle must be (re)made.
-  const { build } = await import('esbuild');
-  mkdirSync(OUT_DIR, { recursive: true });
-  // Built aside and renamed into place: another stack starting at the same moment never runs half a file.
-  const scratch = `${outfile}.${process.pid}.tmp.mjs`;
-  const result = await build({
-    entryPoints: [entry],
-    outfile: scratch,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'inline',
-    metafile: true,
-    logLevel: 'warning',
-    plugins: [sourceLocations(OUT_DIR)],
-  });
-  const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(input));
-  writeFileSync(`${inputsFile}.${process.pid}.tmp`, JSON.stringify(inputs));
-  renameSync(scratch, outfile);
-  renameSync(`${inputsFile}.${process.pid}.tmp`, inputsFile);
-  return outfile;
-}
-
-/** A bundle is fresh when it exists and none of the sources it was made from changed since. */
-function isFresh(outfile: string, inputsFile: string): boolean {
-  if (!existsSync(outfile) || !existsSync(inputsFile)) return false;
-  const built = statSync(outfile).mtimeMs;
-  try {
-    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as string[];
-    return inputs.every((input) => existsSync(input) && statSync(input).mtimeMs <= built);
-  } catch {
-    return false;
+  const file = bundlePath(name);
+  if (!existsSync(file)) {
+    return Promise.reject(
+      new Error(`${path.relative(PROJECT_ROOT, file)} is missing: run \`npm run build\``),
+    );
   }
+  return Promise.resolve({ file: process.execPath, args: [file, ...args], env });
 }

@@ -74,7 +74,7 @@ describe('flow-desktop migrations, seed and reset (real Postgres)', () => {
       'migration 20240101000000_runs.sql changed after it was applied; run `flow-desktop reset` to rebuild the database from the migrations',
     );
     expect(up.stderr.trim().split('\n').at(-1)).toMatch(
-      /^flow-desktop: the background supervisor exited \(code 1\)/,
+      /^flow-desktop: the stack did not start: migrate failed; see `flow-desktop logs migrate`$/,
     );
     expect((await stack.status()).running).toBe(false);
 

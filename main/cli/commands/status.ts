@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 
 import type { StackStatus } from '../../../shared/stack-status.js';
 import { connectToSupervisor } from '../../control/control-client.js';
-import { LocalStack } from '../../stack/local-stack.js';
 import { CliError } from '../cli-error.js';
 import { print, printJson } from '../output.js';
 import { configFromFlags, type StackFlags } from '../stack-options.js';
@@ -33,6 +32,8 @@ export async function statusCommand(flags: StatusFlags): Promise<void> {
     // No answer: say what really runs (orphans, or the children of a supervisor that does not answer).
     const owner = await ownerOf(config);
     const unresponsive = owner.held && owner.owner?.role === 'supervise' ? { pid: owner.owner.pid } : null;
+    // Loaded only here: the stack's modules (pg, the supervisor) cost a running stack's status a third of its time.
+    const { LocalStack } = await import('../../stack/local-stack.js');
     status = await (await LocalStack.create(config)).offlineStatus(unresponsive);
   }
   // A fresh one-time link each time: a printed link works once.

@@ -19,7 +19,7 @@ import {
   requireWritableDataDir,
   waitForControl,
 } from './ownership.js';
-import { runSupervisor } from './run-supervisor.js';
+import type { SuperviseMode } from './run-supervisor.js';
 
 /** Flags of `up`. */
 export interface UpFlags extends StackFlags {
@@ -101,6 +101,11 @@ async function settledStatus(client: ControlClient): Promise<StackStatus> {
     status = await client.call('GET /v1/status', {});
   }
   return status;
+}
+
+/** The supervisor runs in this process: loaded only then, so `up --detach` itself stays light. */
+async function runSupervisor(config: StackConfig, mode: SuperviseMode): Promise<void> {
+  await (await import('./run-supervisor.js')).runSupervisor(config, mode);
 }
 
 /** `flow-desktop serve`: the stack plus the GUI on the UI port, for any browser (headless mode). */

@@ -74,7 +74,7 @@ export async function runDataPlaneSteps(ctx: FlowContext, req: DataPlaneRequest)
     steps.push('build');
     const built = await apiBuild(ctx, builds, req.pubId);
     const buildDb = path.join(builds, req.pubId);
-    const buildErrors = existsSync(buildDb) ? readBuildErrors(buildDb) : [];
+    const buildErrors = existsSync(buildDb) ? await readBuildErrors(buildDb) : [];
     if (buildErrors.length > 0) {
       const errors = buildErrors.map((e) => ({ scope: e.scope ?? 'flow://publication', detail: e.error }));
       return fail('buildFailed', `${buildErrors.length} build error(s)`, errors);
