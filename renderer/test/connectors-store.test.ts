@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import type pg from 'pg';
 import type { RJSFSchema } from '@rjsf/utils';
+import { decryptSops } from 'sops-age';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../../agent/src/agent.js';
@@ -43,7 +44,8 @@ describe('connectors store', () => {
   let carol: Client;
 
   beforeAll(async () => {
-    env = await startApiTestEnv();
+    // With the Edge Functions runtime: the store encrypts endpoint configs with the oauth function.
+    env = await startApiTestEnv({ functions: true });
     pool = poolOf(env.db.url);
     tmp = mkdtempSync(path.join(os.tmpdir(), 'flow-connectors-store-'));
     docker = await startDockerDouble(path.join(tmp, 'docker.sock'));
@@ -57,7 +59,11 @@ describe('connectors store', () => {
       `http://127.0.0.1:${(web.address() as AddressInfo).port}/`,
     ]);
     binDir = flowBinDir();
-    agent = await startAgent(env.db.url, { binDir, dockerSocket: docker.socketPath });
+    agent = await startAgent(env.db.url, {
+      binDir,
+      dockerSocket: docker.socketPath,
+      sopsAgeKeyFile: env.ageKeyFile,
+    });
     const { rows } = await pool.query<{ id: string }>('select id::text from connector_tags');
     for (const row of rows) await waitForJob(pool, 'connector_tags', row.id);
     alice = await env.signedIn('alice@example.com');
@@ -159,6 +165,66 @@ describe('connectors store', () => {
         },
       },
     });
+  });
+
+  it('saves secret fields sops-encrypted (the oauth function), and refuses a config the schema rejects', async () => {
+    const tagId = await tagOf('source-hello-world');
+    const schema = await pool.query<{ endpoint_spec_schema: unknown }>(
+      'select endpoint_spec_schema from connector_tags where id = $1',
+      [tagId],
+    );
+    await pool.query('update connector_tags set endpoint_spec_schema = $2 where id = $1', [
+      tagId,
+      JSON.stringify({
+        type: 'object',
+        required: ['address'],
+        properties: { address: { type: 'string' }, password: { type: 'string', secret: true } },
+      }),
+    ]);
+    try {
+      const store = createConnectorsStore(() => alice);
+      const started = await store.getState().startDiscover({
+        tagId,
+        captureName: 'aliceCo/sealed/source-hello-world',
+        endpointConfig: { address: 'localhost:5432', password: 'typed-in-the-form' },
+        detail: 'Discover sealed',
+      });
+      expect(store.getState().submitError).toBeNull();
+      expect(started?.encryptedFields).toEqual(['password']);
+      expect((await finished(started!.discoverId)).status).toEqual({ type: 'success', specs: 3 });
+      const capture = await alice
+        .from('draft_specs')
+        .select('spec')
+        .eq('draft_id', started!.draftId)
+        .eq('spec_type', 'capture')
+        .single<{ spec: { endpoint: { connector: { config: Record<string, unknown> } } } }>();
+      const config = capture.data!.spec.endpoint.connector.config;
+      expect(config.address).toBe('localhost:5432');
+      expect(config.password_sops).toMatch(/^ENC\[AES256_GCM,/);
+      expect(JSON.stringify(config)).not.toContain('typed-in-the-form');
+      expect(await decryptSops(config, { secretKey: env.ageIdentity!, fileType: 'json' })).toEqual({
+        address: 'localhost:5432',
+        password_sops: 'typed-in-the-form',
+      });
+
+      const draftsBefore = (await alice.from('drafts').select('id')).data?.length;
+      const refused = await store.getState().startDiscover({
+        tagId,
+        captureName: 'aliceCo/sealed/again',
+        endpointConfig: { password: 'not-shown-anywhere' },
+        detail: 'x',
+      });
+      expect(refused).toBeNull();
+      expect(store.getState().submitError).toBe(
+        "The configuration could not be encrypted: Failed to encrypt the endpoint specification. (config) must have required property 'address' (HTTP 400)",
+      );
+      expect((await alice.from('drafts').select('id')).data?.length).toBe(draftsBefore);
+    } finally {
+      await pool.query('update connector_tags set endpoint_spec_schema = $2 where id = $1', [
+        tagId,
+        JSON.stringify(schema.rows[0]!.endpoint_spec_schema),
+      ]);
+    }
   });
 
   it('failures: a refused insert leaves no draft behind, a failed discover keeps its draft for a retry', async () => {

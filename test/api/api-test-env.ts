@@ -1,6 +1,17 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { ageKeyFile, ensureAgeKey } from '../../main/services/functions/age-key-file.js';
+import { functionsSocketPath } from '../../main/services/functions/functions-socket.js';
+import {
+  type FunctionsServer,
+  startFunctionsServer,
+} from '../../main/services/functions/runtime/functions-server.js';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../main/supabase-api/api-server.js';
+import { SUPABASE_DIR } from '../../main/stack/project-paths.js';
 import { signApiKey } from '../../main/stack/secrets.js';
 import { startTestCluster, type TestCluster, type TestDatabase } from '../support/test-postgres.js';
 
@@ -25,6 +36,9 @@ export interface ApiTestEnv {
   readonly serviceKey: string;
   /** A supabase-js client with the anon key and no session persistence. */
   client(key?: string): Client;
+  /** With `functions`: the age identity that encrypt-config's sops documents decrypt with, and its key file. */
+  readonly ageIdentity: string | null;
+  readonly ageKeyFile: string | null;
   /** A client signed in as a seeded user (password `password`). */
   signedIn(email: string): Promise<Client>;
   stop(): Promise<void>;
@@ -38,10 +52,20 @@ class UnusedWebSocket {
 
 export const JWT_SECRET = 'test-secret-with-at-least-32-characters-long';
 
-/** Starts Postgres, a seeded database, and the API server on free ports (`options` override the defaults). */
-export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): Promise<ApiTestEnv> {
+/**
+ * Starts Postgres, a seeded database, and the API server on free ports (`options` override the defaults); with
+ * `functions`, also the Edge Functions runtime (in this process) with the project's supabase/functions behind
+ * /functions/v1, as the stack runs them.
+ */
+export async function startApiTestEnv(
+  options: Partial<ApiServerOptions> & { readonly functions?: boolean } = {},
+): Promise<ApiTestEnv> {
+  const { functions: withFunctions, ...serverOptions } = options;
   const cluster = await startTestCluster();
   const db = await cluster.createDatabase();
+  const dataDir = withFunctions ? mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-api-env-')) : null;
+  const functionsSocket = dataDir ? functionsSocketPath(dataDir) : null;
+  if (functionsSocket) mkdirSync(path.dirname(functionsSocket), { recursive: true });
   const server = await startApiServer({
     port: 0,
     mailboxPort: 0,
@@ -49,10 +73,30 @@ export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): 
     database: db.name,
     jwtSecret: JWT_SECRET,
     mailboxDir: null,
-    ...options,
+    functionsSocket,
+    ...serverOptions,
   });
   const anonKey = await signApiKey(JWT_SECRET, 'anon');
   const serviceKey = await signApiKey(JWT_SECRET, 'service_role');
+  let functions: FunctionsServer | null = null;
+  let ageIdentity: string | null = null;
+  if (dataDir && functionsSocket) {
+    const key = await ensureAgeKey(dataDir);
+    ageIdentity = key.identities[0] ?? null;
+    functions = await startFunctionsServer({
+      socketPath: functionsSocket,
+      supabaseDir: SUPABASE_DIR,
+      buildDir: path.join(dataDir, 'functions', 'build'),
+      jwtSecret: JWT_SECRET,
+      functionEnv: {
+        SUPABASE_URL: server.url,
+        SUPABASE_ANON_KEY: anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: serviceKey,
+        FLOW_SOPS_AGE_RECIPIENT: key.recipient,
+      },
+      log: () => undefined,
+    });
+  }
   const client = (key = anonKey): Client =>
     createClient(server.url, key, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
@@ -66,6 +110,8 @@ export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): 
     secret: JWT_SECRET,
     anonKey,
     serviceKey,
+    ageIdentity,
+    ageKeyFile: dataDir ? ageKeyFile(dataDir) : null,
     client,
     async signedIn(email) {
       const c = client();
@@ -74,6 +120,8 @@ export async function startApiTestEnv(options: Partial<ApiServerOptions> = {}): 
       return c;
     },
     async stop() {
+      await functions?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
       await server.close();
       await db.drop();
       await cluster.stop();

@@ -148,6 +148,10 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
       })
       .toBe('success');
     expect(await page.locator('[data-testid="job-logs"]').textContent()).toContain('merged 3 spec(s)');
+    // The password went through the oauth function's encrypt-config: saved encrypted, and the wizard says so.
+    expect(await page.locator('[data-testid="encrypted-fields"]').textContent()).toMatch(
+      /^Saved encrypted \(sops, this stack’s key.*password\.$/,
+    );
     await screenshot(page, 'cp-discover-done');
 
     await page.locator('[data-testid="open-draft"]').click();
@@ -168,10 +172,16 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
       endpoint: {
         connector: {
           image: 'ghcr.io/estuary/source-hello-world:v1',
-          config: { address: 'localhost:7000', user: 'greeter', password: 's3cret', greetings: 10 },
+          config: {
+            address: 'localhost:7000',
+            user: 'greeter',
+            password_sops: expect.stringMatching(/^ENC\[AES256_GCM,data:/) as unknown,
+            greetings: 10,
+          },
         },
       },
     });
+    expect(JSON.stringify(specs.rows[2]!.spec)).not.toContain('s3cret');
     // The draft editor lists what the discover merged.
     for (const spec of specs.rows)
       await expect.poll(() => page.getByText(spec.catalog_name, { exact: true }).count()).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { decryptSops as independentDecrypt } from 'sops-age';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { sealConfig } from '../../shared/sops/seal-config.js';
+import { sealedFieldPaths } from '../../shared/sops/sealed-fields.js';
 import { secretLocations } from '../../shared/sops/secret-locations.js';
 import {
   decryptSops,
@@ -127,6 +128,18 @@ describe('sops documents', () => {
     expect(formatFloat(1e-7)).toBe('0.0000001');
     expect(formatFloat(-2.5e-8)).toBe('-0.000000025');
     expect(formatFloat(123456.789)).toBe('123456.789');
+  });
+});
+
+describe('sealed fields, as the GUI lists them', () => {
+  it('names the encrypted fields of a sealed config without their suffix, and none of a plain one', async () => {
+    const identity = await generateX25519Identity();
+    const sealed = await encryptSops(
+      { host: 'h', password_sops: 'p', credentials: { token_sops: 't', hosts: [{ key_sops: 'k' }] } },
+      { recipients: [await identityToRecipient(identity)], encryptedSuffix: '_sops' },
+    );
+    expect(sealedFieldPaths(sealed)).toEqual(['password', 'credentials.token', 'credentials.hosts[0].key']);
+    expect(sealedFieldPaths({ password_sops: 'not sealed' })).toEqual([]);
   });
 });
 

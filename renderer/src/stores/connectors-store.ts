@@ -11,6 +11,7 @@ import type {
   Localized,
 } from '../../../shared/control-plane-rows.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
+import { encryptEndpointConfig } from '../api/endpoint-encryption.js';
 import { getSupabase } from '../api/supabase.js';
 import { useJobsStore } from './jobs-store.js';
 
@@ -33,7 +34,10 @@ export interface ConnectorTagDetail extends ConnectorTagRow {
 /** What the wizard submits. */
 export interface DiscoverInput {
   readonly tagId: string;
+  /** The tag's connector (looked up when not given). */
+  readonly connectorId?: string;
   readonly captureName: string;
+  /** As the user entered it: it is encrypted (secret fields) before anything is saved. */
   readonly endpointConfig: Record<string, Json>;
   /** The new draft's description. */
   readonly detail: string;
@@ -47,6 +51,8 @@ export interface StartedDiscover {
   readonly captureName: string;
   readonly draftId: string;
   readonly discoverId: string;
+  /** The fields that were saved sops-encrypted (`password`, `credentials.refresh_token`). */
+  readonly encryptedFields: readonly string[];
 }
 
 /** The connectors page and the discover wizard. */
@@ -191,6 +197,18 @@ export function createConnectorsStore(
         let draftId = input.draftId ?? null;
         const newDraft = draftId === null;
         try {
+          // Secrets are encrypted before anything is written: the draft never holds them in plain text.
+          const connectorId =
+            input.connectorId ??
+            unwrap<Pick<ConnectorTagRow, 'connector_id'>>(
+              await client.from('connector_tags').select('connector_id').eq('id', input.tagId).single(),
+            ).connector_id;
+          const encrypted = await encryptEndpointConfig(
+            client,
+            connectorId,
+            input.tagId,
+            input.endpointConfig,
+          );
           draftId ??= unwrap<Pick<DraftRow, 'id'>>(
             await client.from('drafts').insert({ detail: input.detail }).select('id').single(),
           ).id;
@@ -201,7 +219,7 @@ export function createConnectorsStore(
                 capture_name: input.captureName,
                 connector_tag_id: input.tagId,
                 draft_id: draftId,
-                endpoint_config: input.endpointConfig,
+                endpoint_config: encrypted.config,
               })
               .select('id')
               .single(),
@@ -211,6 +229,7 @@ export function createConnectorsStore(
             captureName: input.captureName,
             draftId,
             discoverId: row.id,
+            encryptedFields: encrypted.encryptedFields,
           };
           set({ discover, submitting: false });
           void useJobsStore.getState().watch(client, 'discovers', row.id);

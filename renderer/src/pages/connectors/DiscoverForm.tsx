@@ -50,6 +50,7 @@ export function DiscoverForm({ tag }: { readonly tag: ConnectorTagDetail }): Rea
     }
     void startDiscover({
       tagId: tag.id,
+      connectorId: tag.connector_id,
       captureName: name,
       endpointConfig,
       detail: `Discover ${name} with ${image}`,
@@ -107,7 +108,8 @@ export function DiscoverForm({ tag }: { readonly tag: ConnectorTagDetail }): Rea
             <span className="muted">
               {current && !succeeded
                 ? 'Runs the discovery again, into the same draft.'
-                : 'Creates a draft and asks an agent to run the connector’s discovery.'}
+                : 'Creates a draft and asks an agent to run the connector’s discovery.'}{' '}
+              Secret fields are encrypted with this stack’s key before they are saved.
             </span>
           </div>
         </SchemaForm>
@@ -119,6 +121,22 @@ export function DiscoverForm({ tag }: { readonly tag: ConnectorTagDetail }): Rea
       </Step>
       {current && (
         <Step n={4} title="Discover">
+          <p className="muted" data-testid="encrypted-fields">
+            {current.encryptedFields.length > 0 ? (
+              <>
+                Saved encrypted (sops, this stack’s key; only the agent decrypts them, for the connector):{' '}
+                {current.encryptedFields.map((f, i) => (
+                  <span key={f}>
+                    {i > 0 && ', '}
+                    <code>{f}</code>
+                  </span>
+                ))}
+                .
+              </>
+            ) : (
+              'The connector’s schema marks no field secret: the configuration is saved as entered.'
+            )}
+          </p>
           <JobProgress table="discovers" id={current.discoverId} title="Discovering" />
           {succeeded && (
             <div className="discover-done" data-testid="discover-done">
