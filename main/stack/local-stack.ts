@@ -141,6 +141,8 @@ export class LocalStack {
     this.checkpointTimer = setTimeout(() => {
       this.checkpointTimer = null;
       if (this.stopping || this.supervisor.service('postgres').state !== 'healthy') return;
+      // Not while a reset or restart works the database: once it is done, it schedules its own.
+      if (this.operations.current() !== null) return;
       void this.checkpoint();
     }, IDLE_CHECKPOINT_DELAY_MS);
     this.checkpointTimer.unref();
