@@ -4,6 +4,7 @@ import type { PreflightReport, ResetResult, SettingsInfo } from '../../../shared
 import type { StackEvent, StackPhaseEvent } from '../../../shared/stack-events.js';
 import type { StackStatus } from '../../../shared/stack-status.js';
 import type { ControlApi } from '../api/control-client.js';
+import { busyBody } from '../api/busy-error.js';
 import { explainedText } from '../api/explain-error.js';
 import { useAuthStore } from './auth-store.js';
 
@@ -155,9 +156,11 @@ export const useStackStore = create<StackStore>((set, get) => {
         }
       } catch (error: unknown) {
         const text = explainedText(error);
+        // Refused because another operation runs: nothing was tried, so it did not "fail".
+        const outcomeText = busyBody(error) ? `${label}: not started. ${text}` : `${label} failed: ${text}`;
         set({
           error: text,
-          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: `${label} failed: ${text}` },
+          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: outcomeText },
         });
       } finally {
         set({ busy: null, busySince: null });

@@ -5,6 +5,7 @@ import { useGrantsStore } from '../../stores/grants-store.js';
 import { AddRoleGrantForm, AddUserGrantForm } from './AddGrantForms.js';
 import { GrantsTable } from './GrantsTable.js';
 import './grants.css';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Typing settles for this long before the filter goes to the server. */
@@ -17,6 +18,7 @@ export function GrantsPage(): React.JSX.Element {
   const loading = useGrantsStore((s) => s.loading);
   const loaded = useGrantsStore((s) => s.loaded);
   const error = useGrantsStore((s) => s.error);
+  const loadError = useGrantsStore((s) => s.loadError);
   const notice = useGrantsStore((s) => s.notice);
   const busy = useGrantsStore((s) => s.busy);
   const storedFilter = useGrantsStore((s) => s.filter);
@@ -55,8 +57,8 @@ export function GrantsPage(): React.JSX.Element {
           onChange={(e) => setFilterText(e.target.value)}
         />
         <span className="muted" data-testid="grants-count">
-          {!loaded
-            ? 'Loading grants…'
+          {!loaded || loadError
+            ? ''
             : total !== null && total > grants.length
               ? `${grants.length} of ${total} grants — narrow the filter to see the rest`
               : `${grants.length} grants`}
@@ -86,20 +88,26 @@ export function GrantsPage(): React.JSX.Element {
         <AddUserGrantForm defaultObjectRole={adminOf[0] ?? ''} />
         <AddRoleGrantForm defaultObjectRole={adminOf[0] ?? ''} />
       </div>
-      {loaded && grants.length === 0 && !error ? (
-        <div className="panel empty-state" data-testid="grants-empty">
-          {storedFilter.trim() === '' ? (
+      <QueryStates
+        state={{ loading, error: loadError, hasData: loaded }}
+        empty={grants.length === 0}
+        what="the grants"
+        name="grants"
+        testIds={{ error: 'grants-load-error' }}
+        onRetry={() => void load()}
+        emptyContent={
+          storedFilter.trim() === '' ? (
             <p>
               You see no grants: you hold no role yet. Ask an admin for a grant, or apply a directive
               (Directives).
             </p>
           ) : (
             <p>No grant matches “{storedFilter}”.</p>
-          )}
-        </div>
-      ) : (
+          )
+        }
+      >
         <GrantsTable grants={grants} />
-      )}
+      </QueryStates>
     </section>
   );
 }
