@@ -294,6 +294,9 @@ describe('GUI errors and operations feedback (Chromium)', () => {
       new RegExp(`^Restart the stack: not started\\. ${sentence.source}`),
     );
     expect(await bodyText()).not.toMatch(/operation_in_progress|\b409\b/);
+    // Refused for now, not failed: the warning tone, not the error's.
+    expect(await testId('error').getAttribute('class')).toContain('notice-warn');
+    expect(await testId('reset-result').getAttribute('class')).toContain('tone-warn');
     await screenshot(page, 'gui-busy-refused');
     await expect.poll(() => page.evaluate('globalThis.purgeDone'), { timeout: 90_000 }).toBe(200);
     await expect.poll(() => testId('stack-state').textContent(), { timeout: 60_000 }).toBe('running');

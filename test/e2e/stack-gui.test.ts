@@ -50,7 +50,7 @@ describe('Stack GUI (headless mode, Chromium)', () => {
     expect(await page.locator('[data-testid="stack-state"]').textContent()).toBe('running');
     // The API's card names both of its addresses: the API's port is its Port, the mailbox's is said apart.
     expect(await card('supabase-api').locator('p.muted').first().textContent()).toBe(
-      `Supabase REST (/rest/v1) and Auth (/auth/v1) at ${status.API_URL}. The mailbox of the e-mails Auth sends is on its own port: ${status.INBUCKET_URL} (also under Mailbox).`,
+      `REST (/rest/v1) and Auth (/auth/v1) at ${status.API_URL}. Mailbox (the e-mails Auth sends) on its own port: ${status.INBUCKET_URL}.`,
     );
     // The code is gone from the address bar, and it cannot be used twice.
     expect(page.url()).not.toContain('code=');

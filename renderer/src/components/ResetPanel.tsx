@@ -102,7 +102,7 @@ export function ResetPanel(): React.JSX.Element {
       )}
       {ran !== null && outcome?.label === ran && (
         <p
-          className={`outcome tone-${outcome.ok ? 'good' : 'bad'}`}
+          className={`outcome tone-${outcome.ok ? 'good' : outcome.refused ? 'warn' : 'bad'}`}
           role={outcome.ok ? 'status' : 'alert'}
           data-testid="reset-result"
         >

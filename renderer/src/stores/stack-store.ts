@@ -14,6 +14,8 @@ export interface ActionOutcome {
   readonly ok: boolean;
   readonly text: string;
   readonly elapsedMs: number;
+  /** Refused because another operation runs (nothing was tried), rather than failed. */
+  readonly refused?: boolean;
 }
 
 /** The stack as the GUI shows it, and the actions on it. */
@@ -157,10 +159,11 @@ export const useStackStore = create<StackStore>((set, get) => {
       } catch (error: unknown) {
         const text = explainedText(error);
         // Refused because another operation runs: nothing was tried, so it did not "fail".
-        const outcomeText = busyBody(error) ? `${label}: not started. ${text}` : `${label} failed: ${text}`;
+        const refused = busyBody(error) !== null;
+        const outcomeText = refused ? `${label}: not started. ${text}` : `${label} failed: ${text}`;
         set({
           error: text,
-          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: outcomeText },
+          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: outcomeText, refused },
         });
       } finally {
         set({ busy: null, busySince: null });

@@ -29,18 +29,19 @@ export function DirectivesPage(): React.JSX.Element {
       <div className="toolbar">
         <h2 className="page-title">Directives</h2>
         <span className="muted">Operations the agent applies for whoever holds their token.</span>
-      </div>
-      <div role="status" aria-live="polite" className="directives-status">
-        {busy && (
-          <span>
-            <span className="spinner inline" aria-hidden="true" /> {busy}
-          </span>
-        )}
-        {notice && !busy && (
-          <span className="notice-good" data-testid="directives-notice">
-            {notice}
-          </span>
-        )}
+        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
+        <div role="status" aria-live="polite" className="directives-status">
+          {busy && (
+            <span>
+              <span className="spinner inline" aria-hidden="true" /> {busy}
+            </span>
+          )}
+          {notice && !busy && (
+            <span className="notice-good" data-testid="directives-notice">
+              {notice}
+            </span>
+          )}
+        </div>
       </div>
       {error && <ErrorNotice error={error} testId="directives-error" />}
       <ApplyDirective />

@@ -64,6 +64,19 @@ export function GrantsPage(): React.JSX.Element {
               : `${grants.length} grants`}
           {loading && loaded ? ' (refreshing…)' : ''}
         </span>
+        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
+        <div role="status" aria-live="polite" className="grants-status">
+          {busy && (
+            <span>
+              <span className="spinner inline" aria-hidden="true" /> {busy}
+            </span>
+          )}
+          {notice && !busy && (
+            <span className="notice-good" data-testid="grants-notice">
+              {notice}
+            </span>
+          )}
+        </div>
       </div>
       <p className="muted">
         {adminOf.length > 0
@@ -71,18 +84,6 @@ export function GrantsPage(): React.JSX.Element {
           : 'You administer no prefix: you may see grants but only remove your own user grants.'}{' '}
         Row-level security decides every change; a refused change shows the API’s message.
       </p>
-      <div role="status" aria-live="polite" className="grants-status">
-        {busy && (
-          <span>
-            <span className="spinner inline" aria-hidden="true" /> {busy}
-          </span>
-        )}
-        {notice && !busy && (
-          <span className="notice-good" data-testid="grants-notice">
-            {notice}
-          </span>
-        )}
-      </div>
       {error && <ErrorNotice error={error} testId="grants-error" />}
       <div className="grant-forms">
         <AddUserGrantForm defaultObjectRole={adminOf[0] ?? ''} />
