@@ -15,6 +15,7 @@ import { readApiSection } from './config/api-section.js';
 import { readAuthSection } from './config/auth-section.js';
 import type { ProjectConfigToml } from './config/project-config.js';
 import { CONNECT_TIMEOUT_MS, createPool } from './db/pool.js';
+import { RetryingDb } from './db/retrying-db.js';
 import { apiHandler } from './http/api-handler.js';
 import { guardListener } from './http/guard.js';
 import { JwtCodec } from './http/jwt.js';
@@ -137,11 +138,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const guiPatterns = options.guiUrl
     ? [options.guiUrl, `${options.guiUrl}/**`].flatMap((u) => [u, u.replace('//127.0.0.1:', '//localhost:')])
     : [];
-  const users = new UserStore(authPool);
+  // Auth's SQL survives connections the server ends: dead clients are replaced, and work that cannot
+  // have committed runs again on a fresh connection (see db/retrying-db.ts).
+  const authDb = new RetryingDb(authPool, 'auth pool', log);
+  const users = new UserStore(authDb);
   const auth: AuthDeps = {
     users,
-    sessions: new SessionStore(authPool),
-    hasher: new PasswordHasher(restPool),
+    sessions: new SessionStore(authDb),
+    hasher: new PasswordHasher(new RetryingDb(restPool, 'password hasher', log)),
     issuer: new SessionIssuer(jwt, `${url}/auth/v1`, authConfig.jwtExpiry),
     jwt,
     mail,
@@ -150,8 +154,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     redirects: redirectPolicy(siteUrl, [...authConfig.additionalRedirectUrls, ...guiPatterns]),
     limits: new AuthLimiters(authConfig.rateLimit, authConfig.email.smtpEnabled),
     attempts: new OtpAttempts(OTP_MAX_FAILURES),
-    flows: new FlowStates(authPool),
-    accounts: new ExternalAccounts(authPool, users),
+    flows: new FlowStates(authDb),
+    accounts: new ExternalAccounts(authDb, users),
     log,
   };
   apiServer.on(

@@ -194,6 +194,26 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     expect(scalar.headers.get('content-range')).toBe('0-0/1');
   });
 
+  it('counts RPC results for count=estimated (exactly) but not for count=planned, as PostgREST', async () => {
+    // PostgREST's invokeQuery counts a call only when shouldCount (exact or estimated); a call is never
+    // EXPLAINed, so count=planned leaves the total unknown: Content-Range 0-4/* and 200, not 206.
+    const estimated = await sb.rpc('numbers', { n: 7 }, { count: 'estimated' });
+    expect([estimated.count, estimated.status]).toEqual([7, 206]);
+    const planned = await fetch(`${rest()}/rpc/numbers?n=7`, {
+      headers: { apikey: env.anonKey, Prefer: 'count=planned' },
+    });
+    expect(planned.status).toBe(200);
+    expect(planned.headers.get('content-range')).toBe('0-4/*');
+    expect(await planned.json()).toEqual([1, 2, 3, 4, 5]);
+    const viaClient = await sb.rpc('numbers', { n: 7 }, { count: 'planned' });
+    expect(viaClient.error).toBeNull();
+    expect(viaClient.count).toBeNaN(); // supabase-js parses the '*' of Content-Range with parseInt
+    const scalar = await fetch(`${rest()}/rpc/add_one?n=3`, {
+      headers: { apikey: env.anonKey, Prefer: 'count=planned' },
+    });
+    expect(scalar.headers.get('content-range')).toBe('0-0/*');
+  });
+
   it('answers count=planned from the planner and count=estimated exactly below max rows', async () => {
     const planned = await sb.from('items').select('id', { count: 'planned', head: true });
     expect(planned.count).toBe(15);

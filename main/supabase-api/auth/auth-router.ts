@@ -1,8 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 
+import { isDatabaseUnavailable } from '../db/connection-failure.js';
+import { DatabaseUnavailableError } from '../db/retrying-db.js';
 import { header } from '../http/http-io.js';
+import { decodeUtf8Strict, hasLoneSurrogate, InvalidUtf8Error, parseFormStrict } from '../http/utf8.js';
 import { adminRoute } from './admin-routes.js';
-import { AuthError } from './auth-error.js';
+import { AuthError, validationFailed } from './auth-error.js';
 import type { AuthDeps, AuthRequest, AuthResponse } from './auth-types.js';
 import { authorize, callback } from './external/external-routes.js';
 import { checkBodyText, checkQuery } from './input-checks.js';
@@ -67,10 +70,23 @@ const HEALTH = {
   description: 'GoTrue is a user registration and authentication API',
 };
 
-function parseBody(text: string, contentType: string | undefined): Record<string, unknown> {
+/**
+ * The request body as an object. Invalid UTF-8 (raw, percent-escaped in a form, or a lone surrogate escape
+ * in JSON) is refused with a 400 rather than stored with U+FFFD in its place; anything JSON.parse refuses
+ * is GoTrue's 400 bad_json.
+ */
+function parseBody(bytes: Buffer, contentType: string | undefined): Record<string, unknown> {
+  if (bytes.length === 0) return {};
+  let text: string;
+  try {
+    text = decodeUtf8Strict(bytes);
+  } catch (error: unknown) {
+    if (error instanceof InvalidUtf8Error) throw badJson(error.message);
+    throw error;
+  }
   if (text.trim() === '') return {};
   if (contentType?.includes('application/x-www-form-urlencoded')) {
-    const form = new URLSearchParams(text);
+    const form = parseForm(text);
     checkQuery(form);
     return Object.fromEntries(form);
   }
@@ -79,12 +95,28 @@ function parseBody(text: string, contentType: string | undefined): Record<string
   try {
     value = JSON.parse(text);
   } catch {
-    throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
+    throw badJson();
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AuthError(400, 'bad_json', 'Could not parse request body as JSON');
-  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badJson();
+  if (hasLoneSurrogate(value)) throw badJson('invalid Unicode escape: lone surrogate');
   return value as Record<string, unknown>;
+}
+
+/** GoTrue's 400 bad_json, with the reason after its "Could not parse request body as JSON" when known. */
+function badJson(reason?: string): AuthError {
+  const message = 'Could not parse request body as JSON';
+  return new AuthError(400, 'bad_json', reason ? `${message}: ${reason}` : message);
+}
+
+/** A query string or form body; escapes spelling invalid UTF-8 are a 400 validation_failed. */
+function parseForm(text: string): URLSearchParams {
+  try {
+    return parseFormStrict(text);
+  } catch (error: unknown) {
+    if (error instanceof InvalidUtf8Error)
+      throw validationFailed(`Could not parse request parameters: ${error.message}`);
+    throw error;
+  }
 }
 
 function bearer(req: IncomingMessage): string | null {
@@ -139,12 +171,12 @@ export async function handleAuth(
   req: IncomingMessage,
   path: string,
   search: string,
-  body: string,
+  body: Buffer,
   log: (text: string) => void,
 ): Promise<AuthResponse> {
   const versionHeader = { 'X-Supabase-Api-Version': API_VERSION };
   try {
-    const query = new URLSearchParams(search);
+    const query = parseForm(search);
     checkQuery(query);
     const request: AuthRequest = {
       method: (req.method ?? 'GET').toUpperCase(),
@@ -161,6 +193,17 @@ export async function handleAuth(
   } catch (error: unknown) {
     if (error instanceof AuthError)
       return { status: error.status, json: error.body(), headers: versionHeader };
+    if (error instanceof DatabaseUnavailableError || isDatabaseUnavailable(error)) {
+      // The database connection failed (a restart, pg_terminate_backend): retryable, unlike a 500; auth-js
+      // treats a 503 as AuthRetryableFetchError and keeps the session. The pool reconnects for the next one.
+      const failure = error instanceof DatabaseUnavailableError ? error.failure : error;
+      log(`auth: database unavailable: ${failure instanceof Error ? failure.message : String(failure)}`);
+      return {
+        status: 503,
+        json: { code: 'unexpected_failure', message: 'Database unavailable, please retry' },
+        headers: { ...versionHeader, 'Retry-After': '1' },
+      };
+    }
     log(`auth error: ${error instanceof Error ? error.message : String(error)}`);
     return {
       status: 500,

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Db } from '../db/retrying-db.js';
 
 /** Cost of new bcrypt hashes, as Supabase Auth uses. */
 export const BCRYPT_COST = 10;
@@ -8,22 +8,14 @@ export const BCRYPT_COST = 10;
  * the bootstrap grants USAGE on schema `extensions` to the API roles but not to supabase_auth_admin.
  */
 export class PasswordHasher {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
-  private async run<T>(sql: string, params: unknown[]): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN READ ONLY');
+  private run<T>(sql: string, params: unknown[]): Promise<T> {
+    return this.db.transaction(async (client) => {
       await client.query(`SELECT set_config('role', 'service_role', true)`);
       const { rows } = await client.query<{ v: T }>(sql, params);
-      await client.query('COMMIT');
       return rows[0]!.v;
-    } catch (error: unknown) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    }, 'BEGIN READ ONLY');
   }
 
   /** A new bcrypt hash of `password`. */

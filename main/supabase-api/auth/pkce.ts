@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 
-import type pg from 'pg';
+import type { Db } from '../db/retrying-db.js';
 
 import { AuthError, validationFailed } from './auth-error.js';
 import { str, type AuthDeps, type AuthRequest, type AuthResponse } from './auth-types.js';
@@ -31,17 +31,16 @@ export function readPkceChallenge(challenge: string | null, method: string | nul
 
 /** auth.flow_state rows: one per PKCE sign-in under way. */
 export class FlowStates {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
   /** Starts a flow; returns its id (carried in the OAuth state) and the auth code the client will trade. */
   async create(provider: string, method: string, pkce: PkceChallenge): Promise<string> {
     const id = randomUUID();
     // Abandoned flows go as new ones start (GoTrue's cleanup does the same in the background).
-    await this.pool.query(
-      `delete from auth.flow_state where created_at < now() - make_interval(secs => $1)`,
-      [FLOW_STATE_TTL_S * 12],
-    );
-    await this.pool.query(
+    await this.db.query(`delete from auth.flow_state where created_at < now() - make_interval(secs => $1)`, [
+      FLOW_STATE_TTL_S * 12,
+    ]);
+    await this.db.query(
       `insert into auth.flow_state (id, auth_code, code_challenge_method, code_challenge, provider_type,
          authentication_method, created_at, updated_at)
        values ($1, $2, $3::auth.code_challenge_method, $4, $5, $6, now(), now())`,
@@ -57,7 +56,7 @@ export class FlowStates {
     providerToken: string,
     providerRefreshToken: string,
   ): Promise<string | null> {
-    const { rows } = await this.pool.query<{ auth_code: string }>(
+    const { rows } = await this.db.query<{ auth_code: string }>(
       `update auth.flow_state set user_id = $2, provider_access_token = $3, provider_refresh_token = $4,
          auth_code_issued_at = now(), updated_at = now()
        where id = $1 and user_id is null returning auth_code`,
@@ -74,9 +73,7 @@ export class FlowStates {
     authCode: string,
     verifier: string,
   ): Promise<{ userId: string; method: string; providerToken: string; providerRefreshToken: string }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const taken = await this.db.transaction(async (client) => {
       const { rows } = await client.query<{
         id: string;
         user_id: string | null;
@@ -97,9 +94,9 @@ export class FlowStates {
         throw new AuthError(404, 'flow_state_not_found', 'invalid flow state, no valid flow state found');
       }
       if (flow.expired) {
+        // The expired flow goes (committed) and the client gets the error.
         await client.query('delete from auth.flow_state where id = $1', [flow.id]);
-        await client.query('COMMIT');
-        throw new AuthError(422, 'flow_state_expired', 'invalid flow state, flow state has expired');
+        return new AuthError(422, 'flow_state_expired', 'invalid flow state, flow state has expired');
       }
       const derived =
         flow.code_challenge_method === 's256'
@@ -113,19 +110,15 @@ export class FlowStates {
         );
       }
       await client.query('delete from auth.flow_state where id = $1', [flow.id]);
-      await client.query('COMMIT');
       return {
         userId: flow.user_id,
         method: flow.authentication_method,
         providerToken: flow.provider_access_token ?? '',
         providerRefreshToken: flow.provider_refresh_token ?? '',
       };
-    } catch (error: unknown) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+    if (taken instanceof AuthError) throw taken;
+    return taken;
   }
 }
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 import type pg from 'pg';
 
+import type { Db } from '../db/retrying-db.js';
+
 import { AuthError } from './auth-error.js';
 
 /** Seconds a revoked refresh token may still be presented (GoTrue's reuse interval). */
@@ -23,12 +25,12 @@ export function newRefreshToken(): string {
 
 /** Sessions, AMR claims and refresh tokens in the `auth` schema, with GoTrue's rotation rules. */
 export class SessionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
   /** Starts a session for a user signed in by `method` (password, otp, ...), in one statement. */
   async create(userId: string, method: string, userAgent: string | null): Promise<IssuedSession> {
     const token = newRefreshToken();
-    const { rows } = await this.pool.query<{ id: string; ts: string }>(
+    const { rows } = await this.db.query<{ id: string; ts: string }>(
       `with s as (
          insert into auth.sessions (id, user_id, created_at, updated_at, aal, refreshed_at, user_agent)
          values (gen_random_uuid(), $1, now(), now(), 'aal1', now(), $3) returning id),
@@ -62,9 +64,7 @@ export class SessionStore {
    * revoked less than REUSE_INTERVAL_S ago; any other reuse revokes the whole session.
    */
   async refresh(token: string): Promise<IssuedSession> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const rotated = await this.db.transaction(async (client) => {
       const found = await client.query<{
         revoked: boolean;
         recent: boolean;
@@ -92,9 +92,9 @@ export class SessionStore {
         );
         const current = active.rows[0];
         if (!current || !(current.parent === token || row.recent)) {
+          // The whole session is revoked (committed) and the client gets the error.
           await client.query('delete from auth.sessions where id = $1', [row.session_id]);
-          await client.query('COMMIT');
-          throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+          return new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
         }
         next = current.token;
       } else {
@@ -114,19 +114,15 @@ export class SessionStore {
         );
       }
       const amr = await this.amr(client, row.session_id);
-      await client.query('COMMIT');
       return { sessionId: row.session_id, userId: row.user_id, refreshToken: next, amr };
-    } catch (error: unknown) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+    if (rotated instanceof AuthError) throw rotated;
+    return rotated;
   }
 
   /** The user id of a refresh token's session, or null when the token or session is unknown. */
   async ownerOf(token: string): Promise<string | null> {
-    const { rows } = await this.pool.query<{ user_id: string }>(
+    const { rows } = await this.db.query<{ user_id: string }>(
       `select s.user_id::text as user_id from auth.refresh_tokens r join auth.sessions s on s.id = r.session_id
        where r.token = $1`,
       [token],
@@ -137,7 +133,7 @@ export class SessionStore {
   /** Whether a session exists. */
   async exists(sessionId: string): Promise<boolean> {
     if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return false;
-    const { rowCount } = await this.pool.query('select 1 from auth.sessions where id = $1', [sessionId]);
+    const { rowCount } = await this.db.query('select 1 from auth.sessions where id = $1', [sessionId]);
     return (rowCount ?? 0) > 0;
   }
 
@@ -147,10 +143,10 @@ export class SessionStore {
     sessionId: string | null,
     scope: 'global' | 'local' | 'others',
   ): Promise<void> {
-    if (scope === 'global') await this.pool.query('delete from auth.sessions where user_id = $1', [userId]);
-    else if (scope === 'local') await this.pool.query('delete from auth.sessions where id = $1', [sessionId]);
+    if (scope === 'global') await this.db.query('delete from auth.sessions where user_id = $1', [userId]);
+    else if (scope === 'local') await this.db.query('delete from auth.sessions where id = $1', [sessionId]);
     else
-      await this.pool.query('delete from auth.sessions where user_id = $1 and id is distinct from $2', [
+      await this.db.query('delete from auth.sessions where user_id = $1 and id is distinct from $2', [
         userId,
         sessionId,
       ]);

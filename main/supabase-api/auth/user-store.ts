@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Db } from '../db/retrying-db.js';
 
 import { USER_COLUMNS, type UserRow } from './user-json.js';
 
@@ -15,10 +15,10 @@ export interface NewUser {
 
 /** Reads and writes auth.users and auth.identities as Supabase Auth does. */
 export class UserStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly db: Db) {}
 
   private async one(sql: string, params: unknown[]): Promise<UserRow | null> {
-    const { rows } = await this.pool.query<UserRow>(sql, params);
+    const { rows } = await this.db.query<UserRow>(sql, params);
     return rows[0] ?? null;
   }
 
@@ -53,7 +53,7 @@ export class UserStore {
 
   /** Inserts a user and its e-mail identity; returns the new user. */
   async create(u: NewUser): Promise<UserRow> {
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await this.db.query<{ id: string }>(
       `with u as (
          insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
            confirmation_token, confirmation_sent_at, recovery_token, email_change_token_new, email_change,
@@ -96,7 +96,7 @@ export class UserStore {
       bannedUntil?: Date | null;
     },
   ): Promise<UserRow> {
-    await this.pool.query(
+    await this.db.query(
       `update auth.users set
          email = coalesce(lower($2::text), email),
          encrypted_password = coalesce($3::text, encrypted_password),
@@ -127,7 +127,7 @@ export class UserStore {
       ],
     );
     if (changes.email !== undefined || changes.confirm) {
-      await this.pool.query(
+      await this.db.query(
         `update auth.identities set identity_data = identity_data || jsonb_build_object('email', u.email,
            'email_verified', u.email_confirmed_at is not null), updated_at = now()
          from auth.users u where u.id = $1 and identities.user_id = u.id and identities.provider = 'email'`,
@@ -139,16 +139,16 @@ export class UserStore {
 
   /** Deletes a user (sessions, identities and tokens cascade). */
   async delete(id: string): Promise<void> {
-    await this.pool.query('delete from auth.users where id = $1', [id]);
+    await this.db.query('delete from auth.users where id = $1', [id]);
   }
 
   /** A page of users, newest first, with the total count. */
   async list(page: number, perPage: number): Promise<{ users: UserRow[]; total: number }> {
-    const { rows } = await this.pool.query<UserRow>(
+    const { rows } = await this.db.query<UserRow>(
       `select ${USER_COLUMNS} from auth.users u order by u.created_at desc, u.id limit $1 offset $2`,
       [perPage, (page - 1) * perPage],
     );
-    const count = await this.pool.query<{ n: string }>('select count(*) as n from auth.users');
+    const count = await this.db.query<{ n: string }>('select count(*) as n from auth.users');
     return { users: rows, total: Number(count.rows[0]!.n) };
   }
 }

@@ -8,14 +8,7 @@ import { errorResult, handleRest } from '../rest/rest-router.js';
 import type { RestDeps, RestResult } from '../rest/rest-types.js';
 import { answerPreflight, applyCors } from './cors.js';
 import { isMalformedUrl } from './guard.js';
-import {
-  BodyTooLargeError,
-  readBody,
-  readBodyBytes,
-  RequestAbortedError,
-  send,
-  sendJson,
-} from './http-io.js';
+import { BodyTooLargeError, readBodyBytes, RequestAbortedError, send, sendJson } from './http-io.js';
 import type { JwtCodec } from './jwt.js';
 import { identify } from './request-auth.js';
 
@@ -78,7 +71,7 @@ export function apiHandler(deps: ApiHandlerDeps): (req: IncomingMessage, res: Se
         if (pathname === '/rest/v1' || pathname.startsWith('/rest/v1/')) {
           await rest(deps, req, res, pathname.slice('/rest/v1'.length), search);
         } else if (pathname === '/auth/v1' || pathname.startsWith('/auth/v1/')) {
-          const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await readBody(req);
+          const body = req.method === 'GET' || req.method === 'HEAD' ? EMPTY : await readBodyBytes(req);
           const result = await handleAuth(
             deps.auth,
             req,

@@ -44,3 +44,69 @@ export function invalidUtf8(bytes: Uint8Array): string | null {
   }
   return null;
 }
+
+/** Thrown when text decodes to invalid UTF-8; `bytes` shows the offending bytes as invalidUtf8 does. */
+export class InvalidUtf8Error extends Error {
+  constructor(readonly bytes: string) {
+    super(`invalid byte sequence for encoding "UTF8": ${bytes}`);
+  }
+}
+
+/** Bytes as UTF-8 text; invalid UTF-8 throws InvalidUtf8Error instead of becoming U+FFFD. */
+export function decodeUtf8Strict(bytes: Uint8Array): string {
+  const bad = invalidUtf8(bytes);
+  if (bad !== null) throw new InvalidUtf8Error(bad);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/** One name or value of a form or query string: `+` is a space, `%XX` a byte; the bytes must be UTF-8. */
+function decodeFormComponent(text: string): string {
+  const spaced = text.replaceAll('+', ' ');
+  if (!spaced.includes('%')) return spaced;
+  const raw = Buffer.from(spaced, 'utf8');
+  const bytes: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw[i] === 0x25 ? raw.subarray(i + 1, i + 3).toString('latin1') : '';
+    if (HEX.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else bytes.push(raw[i]!);
+  }
+  return decodeUtf8Strict(Uint8Array.from(bytes));
+}
+
+/**
+ * An `application/x-www-form-urlencoded` body or a query string, read as URLSearchParams reads it (a `%`
+ * that starts no escape stays as it is), except that escapes spelling invalid UTF-8 throw InvalidUtf8Error
+ * where URLSearchParams would put U+FFFD in their place.
+ */
+export function parseFormStrict(text: string): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    params.append(
+      decodeFormComponent(eq < 0 ? pair : pair.slice(0, eq)),
+      eq < 0 ? '' : decodeFormComponent(pair.slice(eq + 1)),
+    );
+  }
+  return params;
+}
+
+// A high surrogate not followed by a low one, or a low one without a high one before it.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a parsed JSON value holds a string (or key) with a lone surrogate (from a `\ud800` escape): it
+ * has no UTF-8 form, and encoding it would store U+FFFD in its place.
+ */
+export function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([k, v]) => LONE_SURROGATE.test(k) || hasLoneSurrogate(v));
+  }
+  return false;
+}

@@ -1,5 +1,7 @@
 import pg from 'pg';
 
+import { endsSession, isConnectionFailure } from '../db/connection-failure.js';
+
 /** The `details` of an error: mostly text, a list of candidates for an ambiguous embed (PGRST201). */
 export type ErrorDetails = string | readonly Readonly<Record<string, string>>[] | null;
 
@@ -69,25 +71,6 @@ export class InternalError extends ApiError {
   constructor(readonly failure: unknown) {
     super(500, 'PGRST500', 'Internal server error');
   }
-}
-
-/** SQLSTATEs with which the server ends the session: the connection is gone, not the statement refused. */
-function endsSession(code: string): boolean {
-  return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
-}
-
-const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, URIError, EvalError];
-
-/**
- * node-postgres's own errors for a connection that broke under a query (its socket closed or reset, or the
- * client was already unusable), as opposed to an error of this server's code.
- */
-function isConnectionFailure(error: unknown): boolean {
-  if (!(error instanceof Error) || PROGRAMMING_ERRORS.some((E) => error instanceof E)) return false;
-  if ('syscall' in error) return true;
-  return /^(Connection terminated|Client has encountered a connection error|Client was closed|Query read timeout|timeout expired)/.test(
-    error.message,
-  );
 }
 
 /**

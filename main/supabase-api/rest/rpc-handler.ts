@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { ApiError } from './api-error.js';
 import { inTransaction, Rollback } from './executor.js';
 import { checkJsonDepth } from './parse/json-depth.js';
-import { maxAffected, preferenceApplied } from './parse/prefer.js';
+import { countsCall, maxAffected, preferenceApplied } from './parse/prefer.js';
 import { parseQueryParams } from './parse/query-params.js';
 import { planRead } from './plan/read-planner.js';
 import { checkSingular, explainResult, readResult } from './read-handler.js';
@@ -72,7 +72,7 @@ export async function callRpc(
         from: `${prefix}${call.call} AS "t0"`,
         limit,
         offset,
-        count: req.prefer.count !== undefined && fn.returnsSet,
+        count: countsCall(req.prefer) && fn.returnsSet,
         singular: req.singular || !fn.returnsSet,
         csv: req.media.kind === 'csv',
         stripNulls:
@@ -96,7 +96,7 @@ export async function callRpc(
       body = `'pgrst_scalar' || E'\\n' || coalesce(string_agg(_t.pgrst_scalar::text, E'\\n'), '')`;
     else if (fn.returnsSet) body = `COALESCE(json_agg(_t.pgrst_scalar), '[]'::json)::text`;
     else body = `COALESCE((json_agg(_t.pgrst_scalar) -> 0)::text, 'null')`;
-    const counting = req.prefer.count !== undefined && fn.returnsSet;
+    const counting = countsCall(req.prefer) && fn.returnsSet;
     const total = counting ? `(SELECT count(*) FROM (${all}) AS _c)` : 'NULL';
     sql = `WITH pgrst_source AS (${source}) SELECT ${total}::int8 AS total, count(*)::int8 AS page_total, ${body} AS body FROM pgrst_source AS _t`;
   }
@@ -122,7 +122,7 @@ export async function callRpc(
     return { status: 204, body: null, headers: applied ? { 'Preference-Applied': applied } : {} };
   }
   // One value (scalar or composite) counts as one row (PostgREST: Content-Range 0-0/1).
-  if (!fn.returnsSet && req.prefer.count !== undefined) row = { ...row, total: row.page_total };
+  if (!fn.returnsSet && countsCall(req.prefer)) row = { ...row, total: row.page_total };
   const result = readResult(req, row, offset, 'call');
   const minimal = req.prefer.return === 'minimal';
   return { ...result, status: fn.returnsSet ? result.status : 200, body: minimal ? null : result.body };

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Db } from '../../db/retrying-db.js';
 
 import { AuthError } from '../auth-error.js';
 import type { UserStore } from '../user-store.js';
@@ -14,14 +14,14 @@ import type { ProviderUser } from './provider-catalog.js';
  */
 export class ExternalAccounts {
   constructor(
-    private readonly pool: pg.Pool,
+    private readonly db: Db,
     private readonly users: UserStore,
   ) {}
 
   /** The user for `identity` at `provider`, created or linked as needed; `signupAllowed` as config.toml says. */
   async resolve(provider: string, identity: ProviderUser, signupAllowed: boolean): Promise<UserRow> {
     const data = JSON.stringify(identity.identityData);
-    const known = await this.pool.query<{ user_id: string }>(
+    const known = await this.db.query<{ user_id: string }>(
       `update auth.identities set identity_data = $3::jsonb, last_sign_in_at = now(), updated_at = now()
        where provider = $1 and provider_id = $2 returning user_id`,
       [provider, identity.subject, data],
@@ -36,7 +36,7 @@ export class ExternalAccounts {
         if (!existing.email_confirmed_at) {
           // GoTrue's RemoveUnconfirmedIdentities: whoever registered the unconfirmed address (a password, another
           // identity) loses that door now that the owner proved the address; then the address is confirmed.
-          await this.pool.query(
+          await this.db.query(
             `with gone as (delete from auth.identities where user_id = $1 and not (provider = $2 and provider_id = $3))
              update auth.users set encrypted_password = '', email_confirmed_at = now(), updated_at = now() where id = $1`,
             [existing.id, provider, identity.subject],
@@ -48,7 +48,7 @@ export class ExternalAccounts {
       if (!signupAllowed)
         throw new AuthError(422, 'signup_disabled', 'Signups not allowed for this instance');
       const taken = email !== '' && (await this.users.byEmail(email)) !== null;
-      const { rows } = await this.pool.query<{ id: string }>(
+      const { rows } = await this.db.query<{ id: string }>(
         `insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
            confirmation_token, recovery_token, email_change_token_new, email_change, email_change_token_current,
            phone_change, phone_change_token, reauthentication_token, raw_app_meta_data, raw_user_meta_data,
@@ -64,7 +64,7 @@ export class ExternalAccounts {
       await this.addIdentity(userId, provider, identity);
     } else {
       // GoTrue's UpdateUserMetaData and UpdateAppMetaDataProviders.
-      await this.pool.query(
+      await this.db.query(
         `update auth.users set
            raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || $2::jsonb,
            raw_app_meta_data = jsonb_set(coalesce(raw_app_meta_data, '{}'::jsonb), '{providers}',
@@ -78,7 +78,7 @@ export class ExternalAccounts {
   }
 
   private async addIdentity(userId: string, provider: string, identity: ProviderUser): Promise<void> {
-    await this.pool.query(
+    await this.db.query(
       `insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
        values ($1, $2, $3::jsonb, $4, now(), now(), now())`,
       [identity.subject, userId, JSON.stringify(identity.identityData), provider],

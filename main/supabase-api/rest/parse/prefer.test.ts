@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ApiError } from '../api-error.js';
-import { parsePrefer, preferenceApplied } from './prefer.js';
+import { countsCall, parsePrefer, preferenceApplied } from './prefer.js';
 
 const ZONES = new Set(['America/Los_Angeles', 'UTC']);
 
@@ -84,5 +84,15 @@ describe('preferenceApplied', () => {
     );
     expect(preferenceApplied(parsePrefer('max-affected=10', ZONES), 'delete')).toBeUndefined();
     expect(preferenceApplied(parsePrefer('return=minimal', ZONES), 'read')).toBeUndefined();
+  });
+});
+
+// PostgREST's Preferences.shouldCount, which invokeQuery uses for function calls.
+describe('countsCall', () => {
+  it('counts a call for count=exact and count=estimated, not for count=planned or none', () => {
+    expect(countsCall(parsePrefer('count=exact', ZONES))).toBe(true);
+    expect(countsCall(parsePrefer('count=estimated', ZONES))).toBe(true);
+    expect(countsCall(parsePrefer('count=planned', ZONES))).toBe(false);
+    expect(countsCall(parsePrefer(undefined, ZONES))).toBe(false);
   });
 });

@@ -77,6 +77,14 @@ const REPORTED: Readonly<Record<PreferenceKind, readonly (keyof Preferences)[]>>
   call: ['count', 'tx', 'handling', 'timezone', 'maxAffected'],
 };
 
+/**
+ * Whether a function call's result is counted (PostgREST's shouldCount): count=exact and count=estimated
+ * count exactly; count=planned does not count a call at all (no EXPLAIN of a call), so its total is `*`.
+ */
+export function countsCall(prefs: Preferences): boolean {
+  return prefs.count === 'exact' || prefs.count === 'estimated';
+}
+
 /** Whether max-affected is in force: only with handling=strict. */
 export function maxAffected(prefs: Preferences): number | undefined {
   return prefs.handling === 'strict' ? prefs.maxAffected : undefined;
