@@ -1,3 +1,4 @@
+import type { ConnectorTagStatus } from './job-status.js';
 import type { MailMessage } from './mailbox.js';
 import type { PreflightCheck } from './preflight.js';
 import type { ServiceInfo } from './service-info.js';
@@ -73,6 +74,15 @@ export interface ControlRoutes {
     readonly response: PendingFileContent;
   };
   'POST /v1/migrations/lint': { readonly request: Record<string, never>; readonly response: LintReport };
+  /**
+   * Queues a connector tag's job again (a new pull, `api spec` and Open Graph fetch): its `job_status` goes back
+   * to `queued` with a new `logs_token`, as an operator of the hosted control plane re-queues a failed tag.
+   * 404 `no_connector_tag`; 409 `already_queued` while the tag waits for (or is worked by) an agent.
+   */
+  'POST /v1/connector-tags/retry': {
+    readonly request: { readonly tagId: string };
+    readonly response: ConnectorTagRetry;
+  };
 }
 
 /** A route key such as `GET /v1/status`. */
@@ -100,6 +110,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   'GET /v1/migrations',
   'GET /v1/migrations/pending',
   'POST /v1/migrations/lint',
+  'POST /v1/connector-tags/retry',
 ];
 
 /** The SSE route: `event: stack` lines carrying a StackEvent as JSON. */
@@ -212,6 +223,15 @@ export interface SettingsInfo {
   readonly binaries: readonly { readonly name: string; readonly path: string | null }[];
   /** True when saved settings differ from what runs: a stack restart applies them. */
   readonly restartNeeded: boolean;
+}
+
+/** A connector tag queued again: its new status and logs token, and the status it had before. */
+export interface ConnectorTagRetry {
+  readonly tagId: string;
+  readonly jobStatus: ConnectorTagStatus;
+  readonly logsToken: string;
+  readonly previous: ConnectorTagStatus;
+  readonly updatedAt: string;
 }
 
 /** The error body of every failed control API call. */

@@ -88,7 +88,12 @@ async function main(): Promise<void> {
       case 'open-window':
         return running?.openWindow();
       case 'restart-stack':
-        return void running?.session.client.call('POST /v1/stack/restart', {}).catch(report);
+        // The supervisor names who asked in its events, and in the sentence of a request it refuses meanwhile.
+        return void running?.session.client
+          .call('POST /v1/stack/restart', { requestedBy: 'tray' })
+          .catch((error: unknown) =>
+            report(`The stack was not restarted: ${error instanceof Error ? error.message : String(error)}`),
+          );
       case 'copy-db-url':
         if (running?.status) clipboard.writeText(running.status.connection.DB_URL);
         return;

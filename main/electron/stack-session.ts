@@ -112,7 +112,8 @@ async function session(
  */
 async function stopSupervisor(client: ControlClient, child: ChildProcess | null): Promise<void> {
   const pid = child?.pid ?? client.endpoint.pid;
-  const asked = await client.call('POST /v1/shutdown', {}, 10_000).then(
+  // The desktop app (its tray or its quit) asks: the supervisor's events say so.
+  const asked = await client.call('POST /v1/shutdown', { requestedBy: 'tray' }, 10_000).then(
     () => true,
     () => false,
   );

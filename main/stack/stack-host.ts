@@ -16,6 +16,7 @@ import { ControlRequestError, startControlServer } from '../control/control-serv
 import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
 import type { LocalStack } from './local-stack.js';
+import { connectorTagHandlers } from './connector-tags.js';
 import { migrationsHandlers } from './migrations-info.js';
 import { OperationBusy } from './operation-queue.js';
 import { PROJECT_ROOT } from './project-paths.js';
@@ -172,6 +173,7 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
       return Promise.resolve({ stopping: true as const });
     },
     ...migrationsHandlers(stack),
+    ...connectorTagHandlers(stack),
   };
 
   const server = await startControlServer(

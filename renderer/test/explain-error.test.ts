@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { ApiError, describeApiError } from '../src/api/api-error.js';
+import { busySentence } from '../src/api/busy-error.js';
+import { ControlApiError } from '../src/api/control-client.js';
 import { explainError } from '../src/api/explain-error.js';
 
 /** Errors as supabase-js hands them over: PostgREST bodies, and its wrapper of a fetch that got no answer. */
@@ -83,5 +85,54 @@ describe('explainError', () => {
       service: null,
     });
     expect(explainError('plain').sentence).toBe('plain');
+  });
+
+  it('says which operation runs, who asked and for how long when the control API refuses as busy', () => {
+    const running = {
+      id: 'op-7',
+      kind: 'reset' as const,
+      service: null,
+      requestedBy: 'tray' as const,
+      queuedAt: new Date(Date.now() - 13_000).toISOString(),
+      startedAt: new Date(Date.now() - 12_000).toISOString(),
+    };
+    const refused = new ControlApiError(
+      'busy with a database reset (op-7, asked by the TRAY, running for 12 s); try again when it is done',
+      409,
+      'operation_in_progress',
+      { code: 'operation_in_progress', message: 'busy …', running, queued: [] },
+    );
+    expect(explainError(refused)).toEqual({
+      sentence:
+        'The stack is busy resetting the database (asked from the tray, running for 12 s): try again when it is done.',
+      detail: null,
+      service: null,
+    });
+    const restart = {
+      ...running,
+      kind: 'restart-service' as const,
+      service: 'postgres',
+      requestedBy: 'cli' as const,
+    };
+    const queued = [{ ...running, id: 'op-8', startedAt: null }];
+    expect(
+      busySentence(
+        { code: 'operation_in_progress', message: '', running: restart, queued },
+        Date.parse(running.startedAt) + 2_400,
+      ),
+    ).toBe(
+      'The stack is busy restarting postgres (asked from the command line, running for 2 s), and 1 more wait their turn: try again when it is done.',
+    );
+    // A clock behind the server's never gives a negative time.
+    expect(busySentence({ code: 'operation_in_progress', message: '', running, queued: [] }, 0)).toContain(
+      'running for 0 s',
+    );
+    expect(busySentence({ code: 'stack_stopping', message: '', running: null, queued: [] })).toBe(
+      'The stack is stopping, so nothing else can start now.',
+    );
+    // Other control API errors keep the server's sentence.
+    expect(explainError(new ControlApiError('no service "x"', 404, 'unknown_service')).sentence).toBe(
+      'no service "x"',
+    );
   });
 });

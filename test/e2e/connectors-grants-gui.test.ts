@@ -48,6 +48,8 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
   let web: http.Server;
   let tmp: string;
   let binDir: string;
+  /** Images the Docker double refuses to pull (emptied when the "registry" has them again). */
+  const failImages: string[] = [];
 
   /** Waits until a queue row has left `queued`; returns its status. */
   const jobOf = async (table: string, id: string): Promise<JobResult['job_status']> =>
@@ -55,7 +57,7 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'flow-cp-gui-'));
-    docker = await startDockerDouble(path.join(tmp, 'docker.sock'));
+    docker = await startDockerDouble(path.join(tmp, 'docker.sock'), { failImages });
     web = http.createServer((req, res) => {
       if (req.url === '/') res.end(OG_PAGE);
       else res.writeHead(404).end('not found');
@@ -209,6 +211,74 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
     expect(await page.locator('[data-testid="discover-submit"]').count()).toBe(0);
     await screenshot(page, 'cp-discover-no-schema');
   });
+
+  it('a tag whose image pull failed shows why and a Retry that queues a new job; the card follows it', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => screenshot(page, 'cp-failed-retry'));
+    failImages.push('source-flaky');
+    const { rows } = await pool.query<{ id: string; logs_token: string }>(
+      `with c as (insert into connectors (image_name, external_url) values ('example.com/source-flaky', $1)
+         returning id)
+       insert into connector_tags (connector_id, image_tag) select id, ':v1' from c
+       returning id::text, logs_token::text`,
+      [`http://127.0.0.1:${(web.address() as AddressInfo).port}/`],
+    );
+    const tagId = rows[0]!.id;
+    expect(await jobOf('connector_tags', tagId)).toMatchObject({ type: 'pullFailed' });
+    await goTo(page, '/connectors');
+    await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+    const tag = card('example.com/source-flaky').locator('[data-testid="connector-tag"]');
+    await expect.poll(() => tag.getAttribute('data-status')).toBe('pullFailed');
+    expect(await tag.locator('[data-testid="tag-status"]').textContent()).toBe('pull failed');
+    expect(await tag.locator('[data-testid="tag-error"]').textContent()).toContain('manifest unknown');
+    // Ready tags offer no Retry.
+    expect(
+      await page
+        .locator('[data-testid="connector-tag"][data-status="success"] [data-testid="tag-retry"]')
+        .count(),
+    ).toBe(0);
+    await screenshot(page, 'cp-connector-pull-failed');
+
+    // The registry has the image now. Every status the card shows from here on is recorded.
+    failImages.length = 0;
+    // A string expression: this file is type-checked without the DOM library.
+    await page.evaluate(`(() => {
+      const el = document.querySelector('[data-testid="connector-card"][data-image="example.com/source-flaky"] [data-testid="connector-tag"]');
+      const seen = (globalThis.tagStates = []);
+      new MutationObserver(() => {
+        const status = el.getAttribute('data-status');
+        if (seen[seen.length - 1] !== status) seen.push(status);
+      }).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+    })()`);
+    const pullsBefore = docker.pulls.length;
+    await tag.locator('[data-testid="tag-retry"]').click();
+    await expect.poll(() => tag.getAttribute('data-status'), { timeout: 30_000 }).toBe('success');
+    expect(await page.evaluate('globalThis.tagStates')).toEqual(['queued', 'success']);
+    expect(await tag.locator('[data-testid="tag-retry"]').count()).toBe(0);
+    expect(await tag.locator('[data-testid="tag-error"]').count()).toBe(0);
+    // A new job ran: a new logs token, and the image was pulled this time.
+    const after = await pool.query<{ logs_token: string; job_status: { type: string } }>(
+      'select logs_token::text, job_status from connector_tags where id = $1::flowid',
+      [tagId],
+    );
+    expect(after.rows[0]!.job_status).toEqual({ type: 'success' });
+    expect(after.rows[0]!.logs_token).not.toBe(rows[0]!.logs_token);
+    expect(docker.pulls.slice(pullsBefore)).toContain('example.com/source-flaky:v1');
+
+    // The route checks what it is given (the GUI's own session calls it here).
+    const call = (body: unknown): Promise<unknown> =>
+      page.evaluate(
+        `fetch('/v1/connector-tags/retry', { method: 'POST', headers: { 'x-requested-by': 'flow-desktop',
+           'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify(body))} })
+           .then(async (r) => ({ status: r.status, code: (await r.json()).error?.code }))`,
+      );
+    expect(await call({ tagId: "1' or true --" })).toEqual({ status: 400, code: 'bad_request' });
+    expect(await call({ tagId: 'ff:ff:ff:ff:ff:ff:ff:f0' })).toEqual({
+      status: 404,
+      code: 'no_connector_tag',
+    });
+  }, 90_000);
 
   it('alice adds a role grant on aliceCo/ and removes it; carol is refused with the API’s message', async ({
     onTestFailed,

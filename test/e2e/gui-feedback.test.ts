@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { ROUTE_SEGMENTS } from '../support/gui-routes.js';
@@ -196,4 +196,109 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     await goTo(page, '/services');
     await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
   });
+
+  it('shows loading, failed and empty states apart on every list view', async () => {
+    const other = await gui.newPage();
+    const id = (x: string): ReturnType<Page['locator']> => other.locator(`[data-testid="${x}"]`);
+    await signInAs(other, 'bob');
+    // Empty: bob has no drafts, nothing published he may read, no directive under bobCo/.
+    await goTo(other, '/drafts');
+    await expect.poll(() => id('drafts-empty').textContent()).toContain('No drafts yet.');
+    await goTo(other, '/catalog');
+    await expect.poll(() => id('catalog-empty').textContent()).toContain('No live specs yet');
+    await goTo(other, '/directives');
+    await expect
+      .poll(() => id('directives-empty').textContent())
+      .toContain('No directives under the prefixes');
+    await goTo(other, '/grants');
+    await id('grants-filter').fill('no-such-grant');
+    await expect.poll(() => id('grants-empty').textContent()).toBe('No grant matches “no-such-grant”.');
+    await screenshot(other, 'gui-list-empty');
+
+    // Loading: the API holds every answer; a fresh tab says what loads and for how long.
+    const held: Route[] = [];
+    let api: 'hold' | 'fail' | 'answer' = 'hold';
+    const broken = {
+      status: 500,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        code: 'XX000',
+        message: 'the test broke this request',
+        details: null,
+        hint: null,
+      }),
+    };
+    await other.route('**/rest/v1/**', async (route) => {
+      if (api === 'hold') held.push(route);
+      else if (api === 'fail') await route.fulfill(broken);
+      else await route.fallback();
+    });
+    await goTo(other, '/drafts');
+    await other.reload();
+    await expect
+      .poll(() => id('drafts-loading').textContent(), { timeout: 15_000 })
+      .toMatch(/Loading your drafts… [1-9]\d*s$/);
+    expect(await id('drafts-empty').count()).toBe(0);
+    await screenshot(other, 'gui-list-loading');
+
+    // Failed: the held requests, and every one after, fail. Each list says so, with Try again, and nothing else.
+    api = 'fail';
+    for (const route of held.splice(0)) await route.fulfill(broken);
+    const failed: readonly [string, string, string][] = [
+      ['drafts', 'drafts-list-error', 'Your drafts could not be loaded.'],
+      ['catalog', 'catalog-error', 'The catalog could not be loaded.'],
+      ['connectors', 'connectors-error', 'The connectors could not be loaded.'],
+      ['grants', 'grants-load-error', 'The grants could not be loaded.'],
+      ['directives', 'directives-load-error', 'Your directives could not be loaded.'],
+    ];
+    for (const [segment, errorId, sentence] of failed) {
+      await goTo(other, `/${segment}`);
+      await expect.poll(() => id(errorId).textContent(), { timeout: 15_000 }).toContain(sentence);
+      expect(await id(errorId).textContent()).toContain('the test broke this request (XX000)');
+      expect(await id(errorId).getByRole('button', { name: 'Try again' }).count()).toBe(1);
+      // Never loading forever, never empty beside the failure, never a stack trace.
+      expect(await other.locator('[data-testid$="-loading"]').count(), segment).toBe(0);
+      expect(await other.locator('[data-testid$="-empty"]').count(), segment).toBe(0);
+      expect(STACK_TRACE.exec(await other.locator('body').innerText())?.[0] ?? null, segment).toBeNull();
+      if (segment === 'catalog') await screenshot(other, 'gui-list-failed');
+    }
+    // The API answers again: Try again shows the list.
+    api = 'answer';
+    await id('directives-load-error').getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => id('directives-empty').count()).toBe(1);
+    expect(await id('directives-load-error').count()).toBe(0);
+    await other.context().close();
+  });
+
+  it('says which operation runs, and who asked, when an operation is refused as busy', async () => {
+    await goTo(page, '/resets');
+    await testId('tier-restart-stack').getByRole('button', { name: 'Restart the stack…' }).click();
+    // The tray asks for a purge (through the control API, as the tray does; the longest operation). Not awaited:
+    // the expression ends in 0, else evaluate would wait for the promise.
+    await page.evaluate(`globalThis.purgeDone = fetch('/v1/purge', { method: 'POST',
+      headers: { 'x-requested-by': 'flow-desktop', 'content-type': 'application/json' },
+      body: JSON.stringify({ requestedBy: 'tray' }) }).then((r) => r.status); 0`);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(`fetch('/v1/status', { headers: { 'x-requested-by': 'flow-desktop' } })
+            .then((r) => r.json()).then((s) => s.operation?.kind ?? null)`),
+        { interval: 20 },
+      )
+      .toBe('purge');
+    await page.getByRole('button', { name: 'Confirm: restart the stack' }).click();
+    const sentence =
+      /The stack is busy purging the data \(asked from the tray, running for \d+ s\): try again when it is done\./;
+    await expect.poll(() => testId('error').textContent()).toMatch(new RegExp(`^${sentence.source}`));
+    expect(await testId('reset-result').textContent()).toMatch(
+      new RegExp(`^Restart the stack: not started\\. ${sentence.source}`),
+    );
+    expect(await bodyText()).not.toMatch(/operation_in_progress|\b409\b/);
+    // Refused for now, not failed: the warning tone, not the error's.
+    expect(await testId('error').getAttribute('class')).toContain('notice-warn');
+    expect(await testId('reset-result').getAttribute('class')).toContain('tone-warn');
+    await screenshot(page, 'gui-busy-refused');
+    await expect.poll(() => page.evaluate('globalThis.purgeDone'), { timeout: 90_000 }).toBe(200);
+    await expect.poll(() => testId('stack-state').textContent(), { timeout: 60_000 }).toBe('running');
+  }, 180_000);
 });

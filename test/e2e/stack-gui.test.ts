@@ -48,6 +48,13 @@ describe('Stack GUI (headless mode, Chromium)', () => {
     await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
     await expect.poll(() => card('migrate').getAttribute('data-state')).toBe('completed');
     expect(await page.locator('[data-testid="stack-state"]').textContent()).toBe('running');
+    // The API's card names both of its addresses: the API's port is its Port, the mailbox's is said apart.
+    expect(await card('supabase-api').locator('p.muted').first().textContent()).toBe(
+      `REST (/rest/v1) and Auth (/auth/v1) at ${status.API_URL}. Mailbox (the e-mails Auth sends) on its own port: ${status.INBUCKET_URL}.`,
+    );
+    expect(await card('edge-functions').locator('p.muted').first().textContent()).toBe(
+      `Edge Functions (supabase/functions), served by the API at ${status.API_URL}/functions/v1`,
+    );
     // The code is gone from the address bar, and it cannot be used twice.
     expect(page.url()).not.toContain('code=');
     const again = await browser.newPage();

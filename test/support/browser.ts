@@ -8,8 +8,9 @@ import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
 /** Debian's Chromium (installed by .ci/run); playwright-core never downloads a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Where GUI tests leave their screenshots (not committed). */
-export const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
+/** Where GUI tests leave their screenshots (not committed); `FLOW_DESKTOP_SCREENSHOTS` puts them elsewhere. */
+export const ARTIFACTS =
+  process.env.FLOW_DESKTOP_SCREENSHOTS ?? path.join(PROJECT_ROOT, 'test-artifacts', 'screenshots');
 
 /** Launches headless Chromium with the flags this closed network needs. */
 export function launchBrowser(): Promise<Browser> {

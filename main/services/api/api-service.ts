@@ -17,7 +17,8 @@ export function apiServices(ctx: StackServiceContext): ServiceSpec[] {
   return [
     {
       name: 'supabase-api',
-      description: `Supabase API (REST, Auth) and mailbox on port ${ports.inbucket}`,
+      // Two ports: the card's Port is the API's, so the mailbox's must be spelled out with its own address.
+      description: `REST (/rest/v1) and Auth (/auth/v1) at http://127.0.0.1:${ports.api}. Mailbox (the e-mails Auth sends) on its own port: http://127.0.0.1:${ports.inbucket}.`,
       kind: 'daemon',
       dependsOn: [{ service: 'migrate', condition: 'completed' }],
       port: ports.api,

@@ -25,7 +25,8 @@ export function functionsServices(ctx: StackServiceContext): ServiceSpec[] {
   return [
     {
       name: 'edge-functions',
-      description: `Edge Functions (supabase/functions) at /functions/v1 on port ${ports.api}`,
+      // It has no port of its own (a socket): the address it is reached at is the API's.
+      description: `Edge Functions (supabase/functions), served by the API at http://127.0.0.1:${ports.api}/functions/v1`,
       kind: 'daemon',
       dependsOn: [],
       launch: {

@@ -3,12 +3,16 @@ import { EVENTS_PATH } from '../../../shared/control-api.js';
 import type { StackEvent } from '../../../shared/stack-events.js';
 import { type GuiConfig, SESSION_HEADERS } from './session.js';
 
-/** A failed control API call: the server's sentence, its HTTP status and code (0 and `unreachable`: no answer). */
+/**
+ * A failed control API call: the server's sentence, its HTTP status and code (0 and `unreachable`: no answer),
+ * and the error body's other fields (the running operation of a busy answer).
+ */
 export class ControlApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code: string,
+    readonly body: Readonly<Record<string, unknown>> | null = null,
   ) {
     super(message);
     this.name = 'ControlApiError';
@@ -63,6 +67,7 @@ export class ControlApi {
         error?.message ?? `The control API answered HTTP ${response.status}.`,
         response.status,
         error?.code ?? 'http',
+        error ?? null,
       );
     }
     return body as ControlRoutes[R]['response'];

@@ -1,4 +1,5 @@
 import type { ApiErrorLike } from './api-error.js';
+import { busyBody, busySentence } from './busy-error.js';
 
 /** An error as a person reads it: a sentence saying what happened (and what to do), and the server's words. */
 export interface ExplainedError {
@@ -83,8 +84,12 @@ export function explainError(error: unknown): ExplainedError {
   if ('api' in error && typeof error.api === 'object' && error.api !== null) return explainError(error.api);
   const e = error as ApiErrorLike & { readonly name?: string };
   const message = String(e.message);
-  // The control API's answers are sentences already (its code is for programs).
-  if (e.name === 'ControlApiError') return { sentence: message, detail: null, service: null };
+  // The control API's answers are sentences already (its code is for programs); a busy answer names the
+  // operation that runs, from the body's fields, on this browser's clock.
+  if (e.name === 'ControlApiError') {
+    const busy = busyBody(error);
+    return { sentence: busy ? busySentence(busy) : message, detail: null, service: null };
+  }
   if (isNetworkFailure(message, e.name)) {
     return {
       sentence: 'The Supabase API (supabase-api) does not answer: it is stopped or restarting.',

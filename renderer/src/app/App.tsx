@@ -33,6 +33,7 @@ export function App(): React.JSX.Element {
   const now = useNow(500);
   const status = useStackStore((s) => s.status);
   const error = useStackStore((s) => s.error);
+  const refused = useStackStore((s) => s.outcome?.refused === true);
   const route = useRouter((s) => s.route);
   const current = findRoute(route.segments[0]);
   const apiUrl = status?.connection.API_URL;
@@ -128,6 +129,7 @@ export function App(): React.JSX.Element {
             <ErrorNotice
               error={error}
               controlPlane={false}
+              tone={refused ? 'warn' : 'error'}
               testId="error"
               onDismiss={() => useStackStore.setState({ error: null })}
             />

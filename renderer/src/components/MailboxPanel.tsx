@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 
 import type { MailMessage } from '../../../shared/mailbox.js';
+import { explainedText } from '../api/explain-error.js';
 import { useStackStore } from '../stores/stack-store.js';
+import { QueryStates } from './feedback/QueryStates.js';
 
 const POLL_MS = 3000;
 
@@ -17,7 +19,7 @@ export function MailboxPanel(): React.JSX.Element {
       setMessages([...list].sort((a, b) => b.date.localeCompare(a.date)));
       setProblem(null);
     } catch (error: unknown) {
-      setProblem(error instanceof Error ? error.message : String(error));
+      setProblem(explainedText(error));
     }
   }, [api]);
   useEffect(() => {
@@ -35,34 +37,41 @@ export function MailboxPanel(): React.JSX.Element {
         >
           Delete all
         </button>
-        <span className="muted">{messages ? `${messages.length} message(s)` : ''}</span>
+        <span className="muted">
+          {messages && !problem ? `${messages.length} message${messages.length === 1 ? '' : 's'}` : ''}
+        </span>
       </div>
-      {problem && <p className="banner">{problem}</p>}
-      {messages?.length === 0 && (
-        <p className="muted">No messages yet. Magic links and sign-in codes appear here.</p>
-      )}
-      <ul className="messages">
-        {messages?.map((m) => (
-          <li key={m.id} data-testid="mail-message">
-            <div>
-              <strong>{m.subject}</strong> <span className="muted">to {m.to}</span>{' '}
-              <span className="muted">{new Date(m.date).toLocaleString()}</span>
-            </div>
-            {m.otp && (
+      <QueryStates
+        state={{ loading: false, error: problem, hasData: messages !== null }}
+        empty={messages?.length === 0}
+        what="the mailbox"
+        name="mailbox"
+        onRetry={() => void load()}
+        emptyContent={<p className="muted">No messages yet. Magic links and sign-in codes appear here.</p>}
+      >
+        <ul className="messages">
+          {messages?.map((m) => (
+            <li key={m.id} data-testid="mail-message">
               <div>
-                Code: <code data-testid="mail-otp">{m.otp}</code>
+                <strong>{m.subject}</strong> <span className="muted">to {m.to}</span>{' '}
+                <span className="muted">{new Date(m.date).toLocaleString()}</span>
               </div>
-            )}
-            {m.links.map((link) => (
-              <div key={link}>
-                <a href={link} target="_blank" rel="noreferrer" data-testid="mail-link">
-                  {link.length > 90 ? `${link.slice(0, 90)}…` : link}
-                </a>
-              </div>
-            ))}
-          </li>
-        ))}
-      </ul>
+              {m.otp && (
+                <div>
+                  Code: <code data-testid="mail-otp">{m.otp}</code>
+                </div>
+              )}
+              {m.links.map((link) => (
+                <div key={link}>
+                  <a href={link} target="_blank" rel="noreferrer" data-testid="mail-link">
+                    {link.length > 90 ? `${link.slice(0, 90)}…` : link}
+                  </a>
+                </div>
+              ))}
+            </li>
+          ))}
+        </ul>
+      </QueryStates>
     </section>
   );
 }

@@ -17,25 +17,25 @@ const TIERS: readonly Tier[] = [
     id: 'restart-service',
     title: 'Restart a service',
     deletes: 'Nothing. The service stops and starts again.',
-    run: (api, service) => api.call('POST /v1/services/restart', { service }),
+    run: (api, service) => api.call('POST /v1/services/restart', { service, requestedBy: 'gui' }),
   },
   {
     id: 'restart-stack',
     title: 'Restart the stack',
     deletes: 'Nothing. Every service stops and starts again, in order.',
-    run: (api) => api.call('POST /v1/stack/restart', {}),
+    run: (api) => api.call('POST /v1/stack/restart', { requestedBy: 'gui' }),
   },
   {
     id: 'reset-database',
     title: 'Reset the database',
     deletes: 'Every row in the database. Migrations and seed are applied again; keys and ports stay.',
-    run: (api) => api.call('POST /v1/reset', {}),
+    run: (api) => api.call('POST /v1/reset', { requestedBy: 'gui' }),
   },
   {
     id: 'purge',
     title: 'Purge data',
     deletes: 'The whole database cluster. It is created from scratch; settings, keys and logs stay.',
-    run: (api) => api.call('POST /v1/purge', {}),
+    run: (api) => api.call('POST /v1/purge', { requestedBy: 'gui' }),
   },
 ];
 
@@ -102,7 +102,7 @@ export function ResetPanel(): React.JSX.Element {
       )}
       {ran !== null && outcome?.label === ran && (
         <p
-          className={`outcome tone-${outcome.ok ? 'good' : 'bad'}`}
+          className={`outcome tone-${outcome.ok ? 'good' : outcome.refused ? 'warn' : 'bad'}`}
           role={outcome.ok ? 'status' : 'alert'}
           data-testid="reset-result"
         >

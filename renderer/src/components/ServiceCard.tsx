@@ -50,7 +50,9 @@ export function ServiceCard({
   const [confirmStop, setConfirmStop] = useState<readonly string[] | null>(null);
   const look = LOOK[service.state];
   const stop = (): Promise<void> =>
-    act(`Stop ${service.name}`, (api) => api.call('POST /v1/services/stop', { service: service.name }));
+    act(`Stop ${service.name}`, (api) =>
+      api.call('POST /v1/services/stop', { service: service.name, requestedBy: 'gui' }),
+    );
   const running =
     service.state === 'healthy' || service.state === 'unhealthy' || service.state === 'starting';
   const uptime = running && service.startedAt ? formatDuration(now - Date.parse(service.startedAt)) : '–';
@@ -97,7 +99,7 @@ export function ServiceCard({
           disabled={busy !== null || running}
           onClick={() =>
             void act(`Start ${service.name}`, (api) =>
-              api.call('POST /v1/services/start', { service: service.name }),
+              api.call('POST /v1/services/start', { service: service.name, requestedBy: 'gui' }),
             )
           }
         >
@@ -117,7 +119,7 @@ export function ServiceCard({
           disabled={busy !== null}
           onClick={() =>
             void act(`Restart ${service.name}`, (api) =>
-              api.call('POST /v1/services/restart', { service: service.name }),
+              api.call('POST /v1/services/restart', { service: service.name, requestedBy: 'gui' }),
             )
           }
         >

@@ -116,7 +116,9 @@ export function SettingsPanel(): React.JSX.Element {
           {info.restartNeeded && (
             <button
               type="button"
-              onClick={() => void act('restart the stack', (a) => a.call('POST /v1/stack/restart', {}))}
+              onClick={() =>
+                void act('restart the stack', (a) => a.call('POST /v1/stack/restart', { requestedBy: 'gui' }))
+              }
             >
               Restart the stack to apply
             </button>

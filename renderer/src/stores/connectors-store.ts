@@ -14,6 +14,8 @@ import { describeApiError, unwrap } from '../api/api-error.js';
 import { encryptEndpointConfig } from '../api/endpoint-encryption.js';
 import { getSupabase } from '../api/supabase.js';
 import { useJobsStore } from './jobs-store.js';
+import { explainedText } from '../api/explain-error.js';
+import { useStackStore } from './stack-store.js';
 
 /** A connector tag as the cards list it: everything but the (possibly large) schemas. */
 export type ConnectorTagSummary = Pick<
@@ -59,8 +61,9 @@ export interface StartedDiscover {
 export interface ConnectorsStore {
   connectors: readonly ConnectorCardRow[];
   loading: boolean;
-  /** False until the first load finished (for the empty state). */
+  /** True once a load succeeded (there is a list to show, maybe empty). */
   loaded: boolean;
+  /** Why the last load failed; null after a load that worked. */
   error: string | null;
   /** The tag the wizard shows, with its schemas. */
   tag: ConnectorTagDetail | null;
@@ -71,6 +74,15 @@ export interface ConnectorsStore {
   submitting: boolean;
   submitError: string | null;
   load: () => Promise<void>;
+  /** The tag whose retry is being asked for. */
+  retrying: string | null;
+  /** Why the last retry was refused, for the tag it was asked for. */
+  retryError: { readonly tagId: string; readonly text: string } | null;
+  /**
+   * Queues a tag's job again (the control API's `POST /v1/connector-tags/retry`: users may not change
+   * connector_tags themselves), shows it queued at once, and reloads the list, which then follows the new job.
+   */
+  retryTag: (tagId: string) => Promise<void>;
   loadTag: (tagId: string) => Promise<void>;
   startDiscover: (input: DiscoverInput) => Promise<StartedDiscover | null>;
   /** Forgets the last discover and its error (a new run of the wizard). */
@@ -150,6 +162,8 @@ export function createConnectorsStore(
       discover: null,
       submitting: false,
       submitError: null,
+      retrying: null,
+      retryError: null,
 
       load: async () => {
         const seq = ++loadSeq;
@@ -170,8 +184,30 @@ export function createConnectorsStore(
           }));
           set({ connectors, loading: false, loaded: true });
         } catch (e) {
-          if (seq === loadSeq) set({ error: describeApiError(e), loading: false, loaded: true });
+          if (seq === loadSeq) set({ error: describeApiError(e), loading: false });
         }
+      },
+
+      retryTag: async (tagId) => {
+        const api = useStackStore.getState().api;
+        if (!api || get().retrying) return;
+        set({ retrying: tagId, retryError: null });
+        try {
+          const retry = await api.call('POST /v1/connector-tags/retry', { tagId });
+          set({
+            connectors: get().connectors.map((c) => ({
+              ...c,
+              connector_tags: c.connector_tags.map((t) =>
+                t.id === tagId ? { ...t, job_status: retry.jobStatus, updated_at: retry.updatedAt } : t,
+              ),
+            })),
+          });
+        } catch (e) {
+          set({ retryError: { tagId, text: explainedText(e) } });
+        } finally {
+          set({ retrying: null });
+        }
+        await get().load();
       },
 
       loadTag: async (tagId) => {

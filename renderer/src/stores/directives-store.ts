@@ -46,7 +46,11 @@ export interface DirectivesStore {
   administered: readonly DirectiveRow[];
   applied: readonly AppliedWithDirective[];
   loading: boolean;
+  /** True once a load succeeded (there are lists to show, maybe empty). */
   loaded: boolean;
+  /** Why the last load failed (the lists' failed state); null after a load that worked. */
+  loadError: string | null;
+  /** The last action's error. */
   error: string | null;
   busy: string | null;
   notice: string | null;
@@ -117,6 +121,7 @@ export function createDirectivesStore(
       applied: [],
       loading: false,
       loaded: false,
+      loadError: null,
       error: null,
       busy: null,
       notice: null,
@@ -132,6 +137,7 @@ export function createDirectivesStore(
           administered: [],
           applied: [],
           loaded: false,
+          loadError: null,
           error: null,
           notice: null,
           pending: null,
@@ -162,9 +168,10 @@ export function createDirectivesStore(
             applied: unwrap<AppliedWithDirective[]>(applied),
             loading: false,
             loaded: true,
+            loadError: null,
           });
         } catch (e) {
-          set({ error: describeApiError(e), loading: false, loaded: true });
+          set({ loadError: describeApiError(e), loading: false });
         }
       },
 

@@ -64,7 +64,11 @@ export interface GrantsStore {
   total: number | null;
   filter: string;
   loading: boolean;
+  /** True once a load succeeded (there is a list to show, maybe empty). */
   loaded: boolean;
+  /** Why the last load failed (the list's failed state); null after a load that worked. */
+  loadError: string | null;
+  /** The last action's error (adding or removing a grant). */
   error: string | null;
   /** The action in flight, for its button's text. */
   busy: string | null;
@@ -128,6 +132,7 @@ export function createGrantsStore(
       filter: '',
       loading: false,
       loaded: false,
+      loadError: null,
       error: null,
       busy: null,
       notice: null,
@@ -136,7 +141,16 @@ export function createGrantsStore(
       forUser: (userId) => {
         if (get().userId === userId) return;
         loadSeq++;
-        set({ userId, grants: [], total: null, loaded: false, loading: false, error: null, notice: null });
+        set({
+          userId,
+          grants: [],
+          total: null,
+          loaded: false,
+          loading: false,
+          loadError: null,
+          error: null,
+          notice: null,
+        });
       },
 
       setFilter: (filter) => set({ filter }),
@@ -157,9 +171,10 @@ export function createGrantsStore(
           const result = await query;
           const grants = unwrap<CombinedGrantRow[]>(result);
           // A slower answer to an older filter must not replace the newer one.
-          if (seq === loadSeq) set({ grants, total: result.count, loading: false, loaded: true });
+          if (seq === loadSeq)
+            set({ grants, total: result.count, loading: false, loaded: true, loadError: null });
         } catch (e) {
-          if (seq === loadSeq) set({ error: describeApiError(e), loading: false, loaded: true });
+          if (seq === loadSeq) set({ loadError: describeApiError(e), loading: false });
         }
       },
 

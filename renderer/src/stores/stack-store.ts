@@ -4,6 +4,7 @@ import type { PreflightReport, ResetResult, SettingsInfo } from '../../../shared
 import type { StackEvent, StackPhaseEvent } from '../../../shared/stack-events.js';
 import type { StackStatus } from '../../../shared/stack-status.js';
 import type { ControlApi } from '../api/control-client.js';
+import { busyBody } from '../api/busy-error.js';
 import { explainedText } from '../api/explain-error.js';
 import { useAuthStore } from './auth-store.js';
 
@@ -13,6 +14,8 @@ export interface ActionOutcome {
   readonly ok: boolean;
   readonly text: string;
   readonly elapsedMs: number;
+  /** Refused because another operation runs (nothing was tried), rather than failed. */
+  readonly refused?: boolean;
 }
 
 /** The stack as the GUI shows it, and the actions on it. */
@@ -155,9 +158,12 @@ export const useStackStore = create<StackStore>((set, get) => {
         }
       } catch (error: unknown) {
         const text = explainedText(error);
+        // Refused because another operation runs: nothing was tried, so it did not "fail".
+        const refused = busyBody(error) !== null;
+        const outcomeText = refused ? `${label}: not started. ${text}` : `${label} failed: ${text}`;
         set({
           error: text,
-          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: `${label} failed: ${text}` },
+          outcome: { label, ok: false, elapsedMs: Date.now() - started, text: outcomeText, refused },
         });
       } finally {
         set({ busy: null, busySince: null });

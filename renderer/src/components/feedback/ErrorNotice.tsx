@@ -14,12 +14,18 @@ export function ErrorNotice(props: {
   readonly testId?: string;
   /** Whether a down control-plane service may be the cause (not for stack operations). */
   readonly controlPlane?: boolean;
+  /** `warn` for a request refused for now (another operation runs) rather than failed. */
+  readonly tone?: 'error' | 'warn';
 }): React.JSX.Element {
   const [sentence = '', ...rest] = props.error.split('\n');
   const detail = rest.join('\n');
   const down = useStackStore((s) => (props.controlPlane === false ? null : controlPlaneDown(s.status)));
   return (
-    <div className="notice notice-error" role="alert" data-testid={props.testId}>
+    <div
+      className={`notice ${props.tone === 'warn' ? 'notice-warn' : 'notice-error'}`}
+      role="alert"
+      data-testid={props.testId}
+    >
       <p className="notice-sentence">
         <InlineCode text={sentence} />
       </p>

@@ -9,7 +9,9 @@ export function StartServiceButton({ service }: { readonly service: string }): R
       className="primary"
       disabled={busy !== null}
       onClick={() =>
-        void act(`Starting ${service}`, (api) => api.call('POST /v1/services/start', { service }))
+        void act(`Starting ${service}`, (api) =>
+          api.call('POST /v1/services/start', { service, requestedBy: 'gui' }),
+        )
       }
       data-testid={`start-${service}`}
     >

@@ -25,7 +25,7 @@ export function AccountPage(): React.JSX.Element {
           <p className="muted">Reading the saved session…</p>
         ) : (
           notice && (
-            <p className="notice" data-testid="account-notice">
+            <p className="account-notice" data-testid="account-notice">
               {notice}
             </p>
           )

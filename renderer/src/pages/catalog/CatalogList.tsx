@@ -12,8 +12,8 @@ import { catalogListPath, parseCatalogQuery } from './catalog-route.js';
 import { CatalogPager } from './CatalogPager.js';
 import { CatalogRows } from './CatalogRows.js';
 import { CatalogToolbar } from './CatalogToolbar.js';
-import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
-import { LoadingLine } from './LoadingLine.js';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
+import { LoadingLine } from '../../components/feedback/LoadingLine.js';
 
 /**
  * Changes the list query in the route; filters other than the page go back to page 1. Reads the route when
@@ -56,46 +56,57 @@ export function CatalogList(): React.JSX.Element {
         <span className="muted" data-testid="catalog-range">
           {shown ? formatRange(from, from + rows.length - 1, total) : ''}
         </span>
-        {list.loading && <LoadingLine what={`Loading page ${query.page}`} startedAt={list.startedAt} />}
+        {list.loading && shown && (
+          <LoadingLine what={`Loading page ${query.page}`} startedAt={list.startedAt} />
+        )}
       </header>
       <CatalogToolbar query={query} onChange={updateQuery} />
-      {list.error && (
-        <ErrorNotice
-          error={`The catalog could not be loaded. ${list.error}`}
-          testId="catalog-error"
-          onRetry={() => void loadList(query)}
-        />
-      )}
-      {shown?.pastEnd ? (
-        <div className="empty-state" data-testid="catalog-empty">
-          <p>
-            Page {shownQuery.page} is past the end: these filters match {total.toLocaleString('en-US')} live
-            specs.
-          </p>
-          <button onClick={() => updateQuery({ page: pages })}>Go to the last page</button>
-        </div>
-      ) : shown && rows.length === 0 ? (
-        <div className="empty-state" data-testid="catalog-empty">
-          {problem ? (
-            <p>{problem}</p>
-          ) : filtered ? (
-            <p>No live specs match these filters.</p>
+      <QueryStates
+        state={{
+          loading: list.loading,
+          error: list.error,
+          hasData: shown !== null,
+          startedAt: list.startedAt,
+        }}
+        empty={shown?.pastEnd === true || rows.length === 0}
+        what="the catalog"
+        name="catalog"
+        onRetry={() => void loadList(query)}
+        emptyContent={
+          shown?.pastEnd ? (
+            <>
+              <p>
+                Page {shownQuery.page} is past the end: these filters match {total.toLocaleString('en-US')}{' '}
+                live specs.
+              </p>
+              <button onClick={() => updateQuery({ page: pages })}>Go to the last page</button>
+            </>
           ) : (
             <>
-              <p>No live specs yet: nothing you may read has been published.</p>
-              <p className="muted">
-                Create a draft with a capture, a collection or a materialization and publish it, or discover a
-                capture from a connector.
+              {problem ? (
+                <p>{problem}</p>
+              ) : filtered ? (
+                <p>No live specs match these filters.</p>
+              ) : (
+                <>
+                  <p>No live specs yet: nothing you may read has been published.</p>
+                  <p className="muted">
+                    Create a draft with a capture, a collection or a materialization and publish it, or
+                    discover a capture from a connector.
+                  </p>
+                </>
+              )}
+              <p>
+                {filtered && (
+                  <button onClick={() => navigate(routePath('catalog'))}>Clear the filters</button>
+                )}{' '}
+                <button onClick={() => navigate(routePath('drafts'))}>Go to drafts</button>{' '}
+                <button onClick={() => navigate(routePath('connectors'))}>Go to connectors</button>
               </p>
             </>
-          )}
-          <p>
-            {filtered && <button onClick={() => navigate(routePath('catalog'))}>Clear the filters</button>}{' '}
-            <button onClick={() => navigate(routePath('drafts'))}>Go to drafts</button>{' '}
-            <button onClick={() => navigate(routePath('connectors'))}>Go to connectors</button>
-          </p>
-        </div>
-      ) : list.error && !shown ? null : (
+          )
+        }
+      >
         <CatalogRows
           rows={rows}
           selected={Math.min(selected, Math.max(0, rows.length - 1))}
@@ -103,7 +114,7 @@ export function CatalogList(): React.JSX.Element {
           onOpen={(row) => navigate(routePath('catalog', row.catalog_name))}
           busy={list.loading}
         />
-      )}
+      </QueryStates>
       {shown && total > 0 && (
         <CatalogPager page={shownQuery.page} pages={pages} onPage={(p) => updateQuery({ page: p })} />
       )}

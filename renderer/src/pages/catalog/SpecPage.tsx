@@ -8,7 +8,7 @@ import { useAuthStore } from '../../stores/auth-store.js';
 import { DEFAULT_CATALOG_QUERY, useCatalogStore } from '../../stores/catalog-store.js';
 import { catalogListPath, parseSpecTab, type SpecTab, specPath } from './catalog-route.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
-import { LoadingLine } from './LoadingLine.js';
+import { LoadingLine } from '../../components/feedback/LoadingLine.js';
 import { SpecFlowGraph } from './SpecFlowGraph.js';
 import { SpecHistory } from './SpecHistory.js';
 import { SpecOverview } from './SpecOverview.js';

@@ -4,6 +4,7 @@ import {
   type ConnectorTagSummary,
   connectorTitle,
   localized,
+  useConnectorsStore,
 } from '../../stores/connectors-store.js';
 import { ConnectorLogo } from './ConnectorLogo.js';
 import { TagStatus } from './TagStatus.js';
@@ -41,7 +42,12 @@ export function ConnectorCard({ connector }: { readonly connector: ConnectorCard
 
 function TagItem({ tag }: { readonly tag: ConnectorTagSummary }): React.JSX.Element {
   const navigate = useRouter((s) => s.navigate);
+  const retrying = useConnectorsStore((s) => s.retrying);
+  const retryError = useConnectorsStore((s) => (s.retryError?.tagId === tag.id ? s.retryError.text : null));
+  const retryTag = useConnectorsStore((s) => s.retryTag);
   const status = tag.job_status;
+  // Any failed job (pull, spec, Open Graph) can run again: the agent repeats the whole tag job.
+  const failed = status.type !== 'queued' && status.type !== 'success';
   return (
     <li className="tag-item" data-testid="connector-tag" data-tag={tag.image_tag} data-status={status.type}>
       <div className="tag-line">
@@ -54,6 +60,16 @@ function TagItem({ tag }: { readonly tag: ConnectorTagSummary }): React.JSX.Elem
             Docs
           </a>
         )}
+        {failed && (
+          <button
+            data-testid="tag-retry"
+            disabled={retrying !== null}
+            title="Queue this tag's job again: the agent pulls the image and fetches its spec anew"
+            onClick={() => void retryTag(tag.id)}
+          >
+            {retrying === tag.id ? 'Queuing…' : 'Retry'}
+          </button>
+        )}
         {/* Only a capture discovers; a tag whose spec is not fetched yet has no protocol to tell. */}
         {tag.protocol === 'capture' && (
           <button onClick={() => navigate(routePath('connectors', 'discover', tag.id))}>Discover</button>
@@ -62,6 +78,11 @@ function TagItem({ tag }: { readonly tag: ConnectorTagSummary }): React.JSX.Elem
       {'error' in status && (
         <p className="tag-error" data-testid="tag-error">
           {status.error}
+        </p>
+      )}
+      {retryError && (
+        <p className="tag-error" role="alert" data-testid="tag-retry-error">
+          The retry was refused: {retryError}
         </p>
       )}
     </li>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 
 import { connectorTitle, localized, useConnectorsStore } from '../../stores/connectors-store.js';
 import { ConnectorCard } from './ConnectorCard.js';
-import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 
 /** While a tag is queued the agent is working on it: refresh this often to show its outcome. */
 const QUEUED_REFRESH_MS = 2000;
@@ -52,27 +52,33 @@ export function ConnectorList(): React.JSX.Element {
           {loading ? 'Refreshing…' : 'Refresh'}
         </button>
         <span className="muted" data-testid="connector-count">
-          {loaded ? `${shown.length} of ${connectors.length} connectors` : 'Loading connectors…'}
+          {loaded && !error ? `${shown.length} of ${connectors.length} connectors` : ''}
         </span>
       </div>
-      {error && <ErrorNotice error={error} />}
-      {loaded && connectors.length === 0 && !error && (
-        <div className="panel empty-state" data-testid="connectors-empty">
-          <h3>No connectors yet</h3>
-          <p>
-            Connectors are rows of the <code>connectors</code> table with a tag in <code>connector_tags</code>
-            ; the seed adds three. Reset the database (Resets) to get them back, or insert your own.
-          </p>
+      <QueryStates
+        state={{ loading, error, hasData: loaded }}
+        empty={connectors.length === 0}
+        what="the connectors"
+        name="connectors"
+        onRetry={() => void load()}
+        emptyContent={
+          <>
+            <h3>No connectors yet</h3>
+            <p>
+              Connectors are rows of the <code>connectors</code> table with a tag in{' '}
+              <code>connector_tags</code>; the seed adds three. Reset the database (Resets) to get them back,
+              or insert your own.
+            </p>
+          </>
+        }
+      >
+        {shown.length === 0 && <p className="muted">No connector matches “{search}”.</p>}
+        <div className="connector-grid">
+          {shown.map((c) => (
+            <ConnectorCard key={c.id} connector={c} />
+          ))}
         </div>
-      )}
-      {loaded && connectors.length > 0 && shown.length === 0 && (
-        <p className="muted">No connector matches “{search}”.</p>
-      )}
-      <div className="connector-grid">
-        {shown.map((c) => (
-          <ConnectorCard key={c.id} connector={c} />
-        ))}
-      </div>
+      </QueryStates>
     </section>
   );
 }

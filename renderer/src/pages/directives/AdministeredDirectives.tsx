@@ -8,12 +8,11 @@ import { DirectiveToken } from './DirectiveToken.js';
 /** Directives under the prefixes the user administers: create, show their tokens, delete. */
 export function AdministeredDirectives(): React.JSX.Element {
   const administered = useDirectivesStore((s) => s.administered);
-  const loaded = useDirectivesStore((s) => s.loaded);
   return (
     <section className="panel" data-testid="administered-directives">
       <h3>Directives you administer</h3>
       <CreateDirectiveForm />
-      {loaded && administered.length === 0 ? (
+      {administered.length === 0 ? (
         <p className="muted" data-testid="directives-empty">
           No directives under the prefixes you administer. Create one above and hand its token to the person
           who should apply it.

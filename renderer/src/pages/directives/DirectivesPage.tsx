@@ -6,6 +6,7 @@ import { AdministeredDirectives } from './AdministeredDirectives.js';
 import { AppliedDirectives } from './AppliedDirectives.js';
 import { ApplyDirective } from './ApplyDirective.js';
 import './directives.css';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Directives: apply one by token, the user's applications, and the directives they administer. */
@@ -15,6 +16,8 @@ export function DirectivesPage(): React.JSX.Element {
   const notice = useDirectivesStore((s) => s.notice);
   const busy = useDirectivesStore((s) => s.busy);
   const loaded = useDirectivesStore((s) => s.loaded);
+  const loading = useDirectivesStore((s) => s.loading);
+  const loadError = useDirectivesStore((s) => s.loadError);
   const userId = useAuthStore((s) => s.user?.id ?? null);
   const forUser = useDirectivesStore((s) => s.forUser);
   useEffect(() => {
@@ -25,26 +28,36 @@ export function DirectivesPage(): React.JSX.Element {
     <section className="directives" data-testid="directives-page">
       <div className="toolbar">
         <h2 className="page-title">Directives</h2>
-        <span className="muted">
-          {loaded ? 'Operations the agent applies for whoever holds their token.' : 'Loading directives…'}
-        </span>
-      </div>
-      <div role="status" aria-live="polite" className="directives-status">
-        {busy && (
-          <span>
-            <span className="spinner inline" aria-hidden="true" /> {busy}
-          </span>
-        )}
-        {notice && !busy && (
-          <span className="notice-good" data-testid="directives-notice">
-            {notice}
-          </span>
-        )}
+        <span className="muted">Operations the agent applies for whoever holds their token.</span>
+        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
+        <div role="status" aria-live="polite" className="directives-status">
+          {busy && (
+            <span>
+              <span className="spinner inline" aria-hidden="true" /> {busy}
+            </span>
+          )}
+          {notice && !busy && (
+            <span className="notice-good" data-testid="directives-notice">
+              {notice}
+            </span>
+          )}
+        </div>
       </div>
       {error && <ErrorNotice error={error} testId="directives-error" />}
       <ApplyDirective />
-      <AppliedDirectives />
-      <AdministeredDirectives />
+      {/* Each list says when it is empty; a failed load replaces both. */}
+      <QueryStates
+        state={{ loading, error: loadError, hasData: loaded }}
+        empty={false}
+        what="your directives"
+        name="directives"
+        testIds={{ error: 'directives-load-error' }}
+        onRetry={() => void load()}
+        emptyContent={null}
+      >
+        <AppliedDirectives />
+        <AdministeredDirectives />
+      </QueryStates>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { DraftRow } from '../../../../shared/control-plane-rows.js';
 import { routePath, useRouter } from '../../app/router.js';
 import { DRAFTS_PAGE, useDraftsStore } from '../../stores/drafts-store.js';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 import { onListArrowKeys } from './arrow-keys.js';
 
@@ -133,7 +134,7 @@ export function DraftsList(): React.JSX.Element {
           Refresh
         </button>
         <span className="muted" aria-live="polite">
-          {busy ?? (loading ? 'Loading your drafts…' : '')}
+          {busy ?? (loading && drafts !== null ? 'Refreshing…' : '')}
         </span>
       </form>
       {error && (
@@ -143,39 +144,35 @@ export function DraftsList(): React.JSX.Element {
           onDismiss={() => useDraftsStore.getState().clearError()}
         />
       )}
-      {listError ? (
-        <ErrorNotice
-          error={`Your drafts could not be loaded. ${listError}`}
-          testId="drafts-list-error"
-          onRetry={() => void load()}
-        />
-      ) : drafts === null ? (
-        <p className="muted" data-testid="drafts-loading">
-          Loading your drafts…
-        </p>
-      ) : drafts.length === 0 ? (
-        <div className="empty-state" data-testid="drafts-empty">
-          <p>
-            <strong>No drafts yet.</strong>
-          </p>
-          <p className="muted">
-            Create one above and add specs from templates, or open a spec in the Catalog and choose Edit.
-          </p>
-        </div>
-      ) : (
-        <>
-          <ul className="draft-rows" aria-label="Your drafts, newest first" onKeyDown={onListArrowKeys}>
-            {drafts.map((d) => (
-              <DraftListRow key={`${d.id} ${d.detail ?? ''}`} draft={d} />
-            ))}
-          </ul>
-          {total !== null && total > DRAFTS_PAGE && (
-            <p className="muted">
-              Showing the newest {DRAFTS_PAGE} of {total} drafts.
+      <QueryStates
+        state={{ loading, error: listError, hasData: drafts !== null }}
+        empty={drafts?.length === 0}
+        what="your drafts"
+        name="drafts"
+        testIds={{ error: 'drafts-list-error' }}
+        onRetry={() => void load()}
+        emptyContent={
+          <>
+            <p>
+              <strong>No drafts yet.</strong>
             </p>
-          )}
-        </>
-      )}
+            <p className="muted">
+              Create one above and add specs from templates, or open a spec in the Catalog and choose Edit.
+            </p>
+          </>
+        }
+      >
+        <ul className="draft-rows" aria-label="Your drafts, newest first" onKeyDown={onListArrowKeys}>
+          {drafts?.map((d) => (
+            <DraftListRow key={`${d.id} ${d.detail ?? ''}`} draft={d} />
+          ))}
+        </ul>
+        {total !== null && total > DRAFTS_PAGE && (
+          <p className="muted">
+            Showing the newest {DRAFTS_PAGE} of {total} drafts.
+          </p>
+        )}
+      </QueryStates>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { useGrantsStore } from '../../stores/grants-store.js';
 import { AddRoleGrantForm, AddUserGrantForm } from './AddGrantForms.js';
 import { GrantsTable } from './GrantsTable.js';
 import './grants.css';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
 
 /** Typing settles for this long before the filter goes to the server. */
@@ -17,6 +18,7 @@ export function GrantsPage(): React.JSX.Element {
   const loading = useGrantsStore((s) => s.loading);
   const loaded = useGrantsStore((s) => s.loaded);
   const error = useGrantsStore((s) => s.error);
+  const loadError = useGrantsStore((s) => s.loadError);
   const notice = useGrantsStore((s) => s.notice);
   const busy = useGrantsStore((s) => s.busy);
   const storedFilter = useGrantsStore((s) => s.filter);
@@ -55,13 +57,26 @@ export function GrantsPage(): React.JSX.Element {
           onChange={(e) => setFilterText(e.target.value)}
         />
         <span className="muted" data-testid="grants-count">
-          {!loaded
-            ? 'Loading grants…'
+          {!loaded || loadError
+            ? ''
             : total !== null && total > grants.length
               ? `${grants.length} of ${total} grants — narrow the filter to see the rest`
               : `${grants.length} grants`}
           {loading && loaded ? ' (refreshing…)' : ''}
         </span>
+        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
+        <div role="status" aria-live="polite" className="grants-status">
+          {busy && (
+            <span>
+              <span className="spinner inline" aria-hidden="true" /> {busy}
+            </span>
+          )}
+          {notice && !busy && (
+            <span className="notice-good" data-testid="grants-notice">
+              {notice}
+            </span>
+          )}
+        </div>
       </div>
       <p className="muted">
         {adminOf.length > 0
@@ -69,37 +84,31 @@ export function GrantsPage(): React.JSX.Element {
           : 'You administer no prefix: you may see grants but only remove your own user grants.'}{' '}
         Row-level security decides every change; a refused change shows the API’s message.
       </p>
-      <div role="status" aria-live="polite" className="grants-status">
-        {busy && (
-          <span>
-            <span className="spinner inline" aria-hidden="true" /> {busy}
-          </span>
-        )}
-        {notice && !busy && (
-          <span className="notice-good" data-testid="grants-notice">
-            {notice}
-          </span>
-        )}
-      </div>
       {error && <ErrorNotice error={error} testId="grants-error" />}
       <div className="grant-forms">
         <AddUserGrantForm defaultObjectRole={adminOf[0] ?? ''} />
         <AddRoleGrantForm defaultObjectRole={adminOf[0] ?? ''} />
       </div>
-      {loaded && grants.length === 0 && !error ? (
-        <div className="panel empty-state" data-testid="grants-empty">
-          {storedFilter.trim() === '' ? (
+      <QueryStates
+        state={{ loading, error: loadError, hasData: loaded }}
+        empty={grants.length === 0}
+        what="the grants"
+        name="grants"
+        testIds={{ error: 'grants-load-error' }}
+        onRetry={() => void load()}
+        emptyContent={
+          storedFilter.trim() === '' ? (
             <p>
               You see no grants: you hold no role yet. Ask an admin for a grant, or apply a directive
               (Directives).
             </p>
           ) : (
             <p>No grant matches “{storedFilter}”.</p>
-          )}
-        </div>
-      ) : (
+          )
+        }
+      >
         <GrantsTable grants={grants} />
-      )}
+      </QueryStates>
     </section>
   );
 }

@@ -12,6 +12,7 @@ import { formatDuration } from '../../lib/format.js';
 import { useNow } from '../../lib/use-now.js';
 import { useMigrationsStore } from '../../stores/migrations-store.js';
 import { useStackStore } from '../../stores/stack-store.js';
+import { QueryStates } from '../../components/feedback/QueryStates.js';
 
 /**
  * Production migrations: the local migrations and whether the stack applied them, the last `db diff`, the
@@ -26,7 +27,16 @@ export function MigrationsPage(): React.JSX.Element {
   if (!info) {
     return (
       <section className="panel" data-testid="migrations-page">
-        {error ? <p role="alert">{error}</p> : <p className="muted">Loading…</p>}
+        <QueryStates
+          state={{ loading, error, hasData: false }}
+          empty={false}
+          what="the migrations"
+          name="migrations"
+          onRetry={() => void load()}
+          emptyContent={null}
+        >
+          {null}
+        </QueryStates>
       </section>
     );
   }
