@@ -77,12 +77,15 @@ export function cliProgram(version: string): Command {
 
   withStackFlags(db.command('diff'))
     .description(
-      'diff a database (production) against the migrations; write the statements to supabase/pending/',
+      "diff a database (production) against the migrations; write the statements to supabase/pending/ (a packaged app: the data directory's pending/)",
     )
     .requiredOption('--target <url>', 'the database to bring up to date: postgresql://user:pass@host:port/db')
     .option('--name <name>', 'name part of the pending file', 'diff')
     .option('--migrations-dir <dir>', 'the migrations to diff against (default: supabase/migrations)')
-    .option('--pending-dir <dir>', 'where to write the pending file (default: supabase/pending)')
+    .option(
+      '--pending-dir <dir>',
+      'where to write the pending file (default: supabase/pending; in a packaged app: pending/ in the data directory)',
+    )
     .action(
       action(async (flags: DbDiffFlags) => (await import('./commands/db-diff.js')).dbDiffCommand(flags)),
     );

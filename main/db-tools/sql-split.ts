@@ -1,7 +1,11 @@
 // Splits SQL scripts into statements with Postgres's own parser (libpg_query, through the `libpg-query` package's
 // WebAssembly build: nothing native to compile), so `BEGIN ATOMIC … END` bodies, dollar quotes, nested comments
 // and string escapes are never cut, and a script that is not SQL is refused with the line of its error.
-import { loadModule, parseSync } from 'libpg-query';
+// The package (a WebAssembly build) is imported on first use only: the supervisor reaches this module through
+// the migrations view and must not pay for the parser at every start.
+import type * as LibPgQueryModule from 'libpg-query';
+
+type LibPgQuery = typeof LibPgQueryModule;
 
 /** One SQL statement of a script, with the line it starts on (1-based) and its parse-tree node type. */
 export interface SqlStatement {
@@ -21,11 +25,14 @@ export class SqlSyntaxError extends Error {
   }
 }
 
-let loaded: Promise<void> | null = null;
+let loaded: Promise<LibPgQuery> | null = null;
 
-/** Loads the parser's WebAssembly module once (about 0.1 s), on first use. */
-function parserReady(): Promise<void> {
-  loaded ??= loadModule();
+/** Loads the parser and its WebAssembly module once (about 0.1 s), on first use. */
+function parserReady(): Promise<LibPgQuery> {
+  loaded ??= import('libpg-query').then(async (parser) => {
+    await parser.loadModule();
+    return parser;
+  });
   return loaded;
 }
 
@@ -72,10 +79,10 @@ interface RawStatement {
  * line when the script does not parse.
  */
 export async function splitSql(script: string): Promise<SqlStatement[]> {
-  await parserReady();
+  const parser = await parserReady();
   let stmts: RawStatement[];
   try {
-    stmts = (parseSync(script) as { stmts?: RawStatement[] }).stmts ?? [];
+    stmts = (parser.parseSync(script) as { stmts?: RawStatement[] }).stmts ?? [];
   } catch (error: unknown) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     const at = Buffer.from(script, 'utf8')

@@ -13,6 +13,7 @@ import type {
 import { CleanupStack } from '../db-tools/cleanup-stack.js';
 import { DbToolsState } from '../db-tools/db-tools-state.js';
 import { runLint } from '../db-tools/lint-run.js';
+import { defaultPendingDir } from '../db-tools/pending-dir.js';
 import { parsePendingFile } from '../db-tools/pending-file.js';
 import { SILENT } from '../db-tools/progress.js';
 import { readMigrationSet } from '../db-tools/scratch-database.js';
@@ -38,7 +39,7 @@ export type MigrationsHandlers = {
 export function migrationsHandlers(stack: LocalStack): MigrationsHandlers {
   const config = stack.config;
   const migrationsDir = path.join(config.supabaseDir, 'migrations');
-  const pendingDir = path.join(config.supabaseDir, 'pending');
+  const pendingDir = defaultPendingDir(config);
   const state = new DbToolsState(config.layout.root);
   let linting: Promise<LintReport> | null = null;
 

@@ -2,8 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-import { SignJWT } from 'jose';
-
 import { readJsonObject, StateFileError, writeFileAtomic } from './state-file.js';
 
 /** Secrets of one data directory, generated on first start and kept with owner-only permissions. */
@@ -58,6 +56,8 @@ export async function loadOrCreateSecrets(file: string, pgdata?: string): Promis
 
 /** An API key as Supabase makes them: a long-lived HS256 JWT whose `role` claim names the database role. */
 export async function signApiKey(secret: string, role: 'anon' | 'service_role'): Promise<string> {
+  // Loaded here: keys are signed once per data directory, not at every start.
+  const { SignJWT } = await import('jose');
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ role })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -12,11 +12,9 @@ import type {
 import type { MailMessage } from '../../shared/mailbox.js';
 import type { LogLine } from '../../shared/stack-events.js';
 import { removeControlFile, writeControlFile } from '../control/control-file.js';
-import { LogSearchError, searchLogLines } from '../logs/log-search.js';
 import { ControlRequestError, startControlServer } from '../control/control-server.js';
 import { SessionCodes } from '../control/session-codes.js';
 import type { StartOutcome } from '../supervisor/supervisor.js';
-import { writeDiagnostics } from './diagnostics.js';
 import type { LocalStack } from './local-stack.js';
 import { connectorTagHandlers } from './connector-tags.js';
 import { migrationsHandlers } from './migrations-info.js';
@@ -146,7 +144,9 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         );
       }
     },
-    'POST /v1/diagnostics': (req) => {
+    'POST /v1/diagnostics': async (req) => {
+      // Loaded when asked for (the zip library), not at every start.
+      const { writeDiagnostics } = await import('./diagnostics.js');
       const written = writeDiagnostics({
         layout: config.layout,
         status: stack.status(process.pid),
@@ -154,9 +154,7 @@ export async function hostStack(stack: LocalStack, options: HostOptions = {}): P
         versions: { flowDesktop: version, postgres: sup.service('postgres').description },
         secrets: [...stack.secretValues(), token],
       });
-      return Promise.resolve(
-        req.inline ? { ...written, base64: readFileSync(written.path).toString('base64') } : written,
-      );
+      return req.inline ? { ...written, base64: readFileSync(written.path).toString('base64') } : written;
     },
     'GET /v1/mailbox': async () => ({ messages: await mailbox<MailMessage[]>(config.ports.inbucket, 'GET') }),
     'POST /v1/mailbox/clear': () => mailbox<{ deleted: number }>(config.ports.inbucket, 'DELETE'),
@@ -278,6 +276,8 @@ async function filterLogs(lines: LogLine[], search: unknown, n: unknown): Promis
   if (search !== undefined && typeof search !== 'string') {
     throw new ControlRequestError(400, 'bad_search', 'search must be a string');
   }
+  // RE2 is loaded on the first search, not at every start.
+  const { LogSearchError, searchLogLines } = await import('../logs/log-search.js');
   try {
     return await searchLogLines(lines, search, count);
   } catch (error: unknown) {

@@ -74,6 +74,7 @@ function role(pid: number): string {
   }
   if (command.includes(' supervise ')) return 'supervisor';
   if (command.includes('supabase-api.mjs')) return 'supabase-api';
+  if (command.includes('edge-functions.mjs')) return 'edge-functions';
   const agent = / --name (agent-\d+)/.exec(command);
   if (agent?.[1]) return agent[1];
   if (command.includes('postgres')) return 'postgres (all processes)';

@@ -2,7 +2,7 @@
 // config-encryption service ran in 2022): every selected leaf is AES-256-GCM encrypted under one random data
 // key with its key path as additional data, the data key is age-encrypted per recipient, and a MAC (SHA-512
 // over every leaf, encrypted under the data key with `lastmodified` as additional data) guards the whole.
-import { armor, Decrypter, Encrypter } from 'age-encryption';
+import type * as AgeEncryption from 'age-encryption';
 
 import {
   type EncryptedValue,
@@ -14,6 +14,10 @@ import {
   type SopsJson,
   utf8,
 } from './sops-values.js';
+
+// age-encryption (and its crypto libraries) loads on the first encryption or decryption: the agent imports this
+// module at start, and most agents never see a sops document.
+const ageLibrary = (): Promise<typeof AgeEncryption> => import('age-encryption');
 
 /** The sops version written into metadata (the 2022 agent's). */
 export const SOPS_VERSION = '3.7.3';
@@ -95,6 +99,7 @@ export async function encryptSops(
   const lastmodified = rfc3339(options.now ?? new Date());
   const mac = await encryptLeaf(key, utf8(await hash.hex()), 'str', lastmodified);
   const age = [];
+  const { armor, Encrypter } = await ageLibrary();
   for (const recipient of options.recipients) {
     const encrypter = new Encrypter();
     encrypter.addRecipient(recipient);
@@ -215,6 +220,7 @@ async function unwrapDataKey(sops: SopsMetadata, identities: readonly string[]):
     throw new Error('the sops document has no age recipients (other key services are not supported here)');
   }
   if (identities.length === 0) throw new Error('no age key to decrypt the sops document with');
+  const { armor, Decrypter } = await ageLibrary();
   for (const entry of sops.age) {
     const decrypter = new Decrypter();
     for (const identity of identities) decrypter.addIdentity(identity);

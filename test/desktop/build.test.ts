@@ -138,6 +138,28 @@ describe('the Node build', () => {
     expect(loaded).toContain('commander');
   });
 
+  it('starts the supervisor and the services without the libraries only some requests need', () => {
+    // The output that holds a source module (a dynamic import's chunk has no entry point of its own).
+    const outputOf = (source: string): string => {
+      const found = Object.entries(built.metafile.outputs).find(([, o]) => source in o.inputs);
+      if (!found) throw new Error(`no output holds ${source}`);
+      return found[0];
+    };
+    const starts = {
+      supervisor: outputOf('main/cli/commands/run-supervisor.ts'),
+      agent: outKey('agent.mjs'),
+      'supabase-api': outKey('supabase-api.mjs'),
+      'edge-functions': outKey('edge-functions.mjs'),
+    };
+    for (const [name, output] of Object.entries(starts)) {
+      const loaded = [...staticExternals(built.metafile, output)].map(packageOf);
+      // sops (age), SQL splitting (libpg-query), log search (re2js), diagnostics (fflate), function builds.
+      for (const lazy of ['age-encryption', 'libpg-query', 're2js', 'fflate', 'esbuild', '@pgkit/migra']) {
+        expect(loaded, `${name} loads ${lazy} at start`).not.toContain(lazy);
+      }
+    }
+  });
+
   it('records its inputs, so a changed source makes it stale', () => {
     expect(built.manifest.inputs).toContain('main/cli/main.ts');
     expect(built.manifest.inputs).toContain('agent/src/main.ts');

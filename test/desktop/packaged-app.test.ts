@@ -3,11 +3,12 @@
 // plain Node (as Electron's Node mode runs it) and a separate writable data directory: every service
 // healthy, the GUI served, a publication processed, and not one file created or changed in the app.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { createClient } from '@supabase/supabase-js';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isAlive, signalGroup, waitUntil } from '../../main/process/process-group.js';
@@ -251,6 +252,23 @@ describe.skipIf(process.platform !== 'linux')('the packaged app, read-only', () 
       .select('catalog_name')
       .eq('catalog_name', 'aliceCo/packaged/greetings');
     expect(live.data).toEqual([{ catalog_name: 'aliceCo/packaged/greetings' }]);
+
+    // `db diff` without --pending-dir: the app's supabase/ is read-only, so the file goes to the data directory
+    // (and the Migrations page lists it from there).
+    const drift = new pg.Client({ connectionString: status.DB_URL });
+    await drift.connect();
+    try {
+      await drift.query('create table public.packaged_drift (id integer)');
+    } finally {
+      await drift.end();
+    }
+    const diff = await packagedCli(['db', 'diff', '--target', status.DB_URL, '--name', 'packaged', '--json']);
+    expect(diff.code, diff.stderr).toBe(0);
+    const written = (JSON.parse(diff.stdout) as { path: string | null }).path;
+    expect(written).not.toBeNull();
+    expect(path.dirname(written ?? '')).toBe(path.join(dataDir, 'pending'));
+    expect(readFileSync(written ?? '', 'utf8')).toMatch(/drop table "public"\."packaged_drift"/i);
+    expect(existsSync(path.join(mount.path, 'resources', 'supabase', 'pending'))).toBe(false);
 
     const down = await packagedCli(['down']);
     expect(down.code, down.stderr).toBe(0);

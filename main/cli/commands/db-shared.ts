@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { CleanupStack } from '../../db-tools/cleanup-stack.js';
+import { defaultPendingDir } from '../../db-tools/pending-dir.js';
 import type { StackConfig } from '../../stack/stack-config.js';
 import type { StackFlags } from '../stack-options.js';
 
@@ -23,12 +24,15 @@ export interface DbPaths {
   readonly pendingDir: string;
 }
 
-/** The folders of the project (`FLOW_DESKTOP_SUPABASE_DIR` or supabase/), with the flags' overrides. */
+/**
+ * The folders of the project (`FLOW_DESKTOP_SUPABASE_DIR` or supabase/), with the flags' overrides; pending
+ * files go to the data directory when the SQL is a packaged app's read-only copy (see pending-dir.ts).
+ */
 export function dbPaths(config: StackConfig, flags: DbFlags & { pendingDir?: string }): DbPaths {
   return {
     supabaseDir: config.supabaseDir,
     migrationsDir: path.resolve(flags.migrationsDir ?? path.join(config.supabaseDir, 'migrations')),
-    pendingDir: path.resolve(flags.pendingDir ?? path.join(config.supabaseDir, 'pending')),
+    pendingDir: path.resolve(flags.pendingDir ?? defaultPendingDir(config)),
   };
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 
 import type { StackStatus } from '../../../shared/stack-status.js';
-import { type ControlClient, connectToSupervisor } from '../../control/control-client.js';
+import { ControlClient } from '../../control/control-client.js';
 import { readControlFile } from '../../control/control-file.js';
 import { readOwnerFile } from '../../process/owner-lock.js';
 import { CLI_ENTRY } from '../../stack/project-paths.js';
@@ -178,14 +178,16 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
       );
     }
     const endpoint = readControlFile(layout.controlFile);
-    if (endpoint?.pid === child.pid) {
-      const client = await connectToSupervisor(layout.controlFile);
-      const status = client ? await client.call('GET /v1/status', {}).catch(() => null) : null;
+    if (endpoint && endpoint.pid === child.pid) {
+      // One request a round (our child is alive: `exited` says otherwise), while the services start and
+      // CPU is scarce.
+      const client = new ControlClient(endpoint);
+      const status = await client.call('GET /v1/status', {}, 5000).catch(() => null);
       const settledBroken =
         status?.state === 'degraded' &&
         status.services.some((s) => s.state === 'failed') &&
         flags.gui === true;
-      if (settledBroken && client) {
+      if (settledBroken) {
         // A served GUI stays up on a broken stack so it can be inspected and reset; say so, and fail.
         const link = (await client.call('POST /v1/ui-link', {})).url;
         echo();
@@ -194,7 +196,7 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
           `the stack started with ${failed.join(', ')} failed; the GUI is up to inspect and reset it: ${link}`,
         );
       }
-      if (status?.state === 'running' && client) {
+      if (status?.state === 'running') {
         echo();
         const link = status.uiUrl ? (await client.call('POST /v1/ui-link', {})).url : null;
         if (flags.json) printJson({ ...statusJson(status), ...(link ? { UI_URL: link } : {}) });
@@ -208,7 +210,7 @@ async function upDetached(config: StackConfig, flags: UpFlags): Promise<void> {
         return;
       }
     }
-    await sleep(40);
+    await sleep(25);
   }
   throw new CliError(`the stack was not ready within ${DETACH_TIMEOUT_MS / 1000} s; see ${logFile}`);
 }

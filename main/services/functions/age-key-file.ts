@@ -1,7 +1,6 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-import { generateX25519Identity, identityToRecipient } from 'age-encryption';
 
 /** The age key of a data directory: its secret identities (to decrypt) and its public recipient (to encrypt). */
 export interface AgeKey {
@@ -19,12 +18,15 @@ export function ageKeyFile(dataDir: string): string {
  * format, which `SOPS_AGE_KEY_FILE` accepts). The folder and file are owner-only; the key never leaves the
  * data directory, so configs encrypted in one data directory only decrypt there.
  */
-export async function ensureAgeKey(dataDir: string): Promise<AgeKey> {
+export function ensureAgeKey(dataDir: string): Promise<AgeKey> {
+  return Promise.resolve(ensureAgeKeySync(dataDir));
+}
+
+function ensureAgeKeySync(dataDir: string): AgeKey {
   const file = ageKeyFile(dataDir);
   const existing = readAgeKey(file);
   if (existing) return existing;
-  const identity = await generateX25519Identity();
-  const recipient = await identityToRecipient(identity);
+  const { identity, recipient } = generateAgeKeyPair();
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   chmodSync(path.dirname(file), 0o700);
   const text = `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`;
@@ -62,4 +64,54 @@ export function ageIdentitiesOf(dataDir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A new X25519 identity and its recipient in age's encoding (`AGE-SECRET-KEY-1…`, `age1…`: Bech32 of the raw
+ * 32-byte private and public keys), made with node:crypto: the supervisor needs no age library to start.
+ */
+export function generateAgeKeyPair(): { identity: string; recipient: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519');
+  const secret = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x ?? '', 'base64url');
+  if (secret.length !== 32 || pub.length !== 32)
+    throw new Error('node:crypto returned an X25519 key of an unexpected size');
+  return { identity: bech32('age-secret-key-', secret).toUpperCase(), recipient: bech32('age', pub) };
+}
+
+const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+
+/** Bech32 (BIP 173, not Bech32m: age uses the original checksum) of bytes under a human-readable part. */
+export function bech32(hrp: string, data: Uint8Array): string {
+  const words: number[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (const byte of data) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      words.push((acc >> bits) & 31);
+    }
+  }
+  if (bits > 0) words.push((acc << (5 - bits)) & 31);
+  const values = [
+    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
+    0,
+    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
+  ];
+  const polymod = bech32Polymod([...values, ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
+  const checksum = Array.from({ length: 6 }, (_, i) => (polymod >> (5 * (5 - i))) & 31);
+  return `${hrp}1${[...words, ...checksum].map((w) => BECH32_CHARSET[w]).join('')}`;
+}
+
+function bech32Polymod(values: readonly number[]): number {
+  const generators = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  for (const value of values) {
+    const top = chk >> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ value;
+    for (let i = 0; i < 5; i++) if ((top >> i) & 1) chk ^= generators[i]!;
+  }
+  return chk;
 }

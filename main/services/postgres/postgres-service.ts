@@ -61,7 +61,7 @@ export function postgresService(options: PostgresServiceOptions): ServiceSpec {
       // template1 because `postgres` is dropped and recreated by reset; the reset uses template0.
       check: { kind: 'sql', connectionString: superuserUrl(port, options.superuserPassword, 'template1') },
       intervalMs: 2000,
-      startIntervalMs: 40,
+      startIntervalMs: 20,
       timeoutMs: 2000,
       failureThreshold: 3,
     },

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 
 import pg from 'pg';
@@ -53,15 +54,26 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> 
   });
 }
 
+/**
+ * One GET with node:http (https: node:https, loaded then), not fetch: fetch would load undici and its
+ * WebAssembly HTTP parser into the supervisor, about 30 ms of CPU at every start, when CPU is scarcest.
+ */
 async function httpProbe(
   url: string,
   timeoutMs: number,
   expectStatus: ((status: number) => boolean) | undefined,
 ): Promise<void> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  await response.body?.cancel();
-  const ok = expectStatus ? expectStatus(response.status) : response.status < 500;
-  if (!ok) throw new Error(`${url} answered HTTP ${response.status}`);
+  const client = url.startsWith('https:') ? await import('node:https') : http;
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = client.get(url, { timeout: timeoutMs, agent: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('timeout', () => request.destroy(new Error(`${url} did not answer within ${timeoutMs} ms`)));
+    request.once('error', reject);
+  });
+  const ok = expectStatus ? expectStatus(status) : status < 500;
+  if (!ok) throw new Error(`${url} answered HTTP ${status}`);
 }
 
 async function sqlProbe(connectionString: string, query: string, timeoutMs: number): Promise<void> {

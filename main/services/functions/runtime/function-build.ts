@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { build, type Message } from 'esbuild';
+import type { Message } from 'esbuild';
 
 import { functionModule, realFile } from '../../../process/service-bundle.js';
 import { PROJECT_ROOT } from '../../../stack/project-paths.js';
@@ -78,6 +78,8 @@ export async function buildFunction(
   const inputs = new Map<string, string>();
   for (const file of [entrypoint, ...extraInputs]) inputs.set(file, stamp(file));
   try {
+    // esbuild's JS API is loaded on the first function build, not when the runtime starts.
+    const { build } = await import('esbuild');
     const result = await build({
       stdin: {
         contents: entry,
