@@ -1,8 +1,18 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 
-import type { ControlApi } from './control-client.js';
-import { useAuthStore } from '../stores/auth-store.js';
-import { useStackStore } from '../stores/stack-store.js';
+import type { ControlRoute, ControlRoutes } from '../../../shared/control-api.js';
+
+/**
+ * What a store needs of the control API client (`ControlApi` in control-client.ts): its typed call. Declared
+ * here rather than imported, so stores load without control-client's browser session code (the data-plane
+ * test runs the shards store in Node).
+ */
+export interface ControlApi {
+  call<R extends ControlRoute>(
+    route: R,
+    request: ControlRoutes[R]['request'],
+  ): Promise<ControlRoutes[R]['response']>;
+}
 
 /**
  * Where a store gets the clients it fetches with: every store is made with one of these, and asks it at each
@@ -15,20 +25,29 @@ export interface Clients {
   control(): ControlApi;
 }
 
+// The GUI's current clients, set when the auth store is attached and the stack store connected. Kept here
+// rather than read from those stores, so this module (and the stores using it) load without the DOM.
+let appSupabase: SupabaseClient | null = null;
+let appControl: ControlApi | null = null;
+
+/** Makes `appClients` answer with these clients from now on (the auth store's `attach`, the stack's `connect`). */
+export function setAppClients(clients: { supabase?: SupabaseClient; control?: ControlApi }): void {
+  if (clients.supabase) appSupabase = clients.supabase;
+  if (clients.control) appControl = clients.control;
+}
+
 /**
  * The GUI's clients: the Supabase client the auth store is attached to (App attaches `configureSupabase`'s
  * one client) and the control API the stack store is connected to. Throws a sentence before either is known.
  */
 export const appClients: Clients = {
   supabase() {
-    const client = useAuthStore.getState().client;
-    if (!client) throw new Error('The stack is not connected yet.');
-    return client;
+    if (!appSupabase) throw new Error('The stack is not connected yet.');
+    return appSupabase;
   },
   control() {
-    const api = useStackStore.getState().api;
-    if (!api) throw new Error('not connected to the control API yet');
-    return api;
+    if (!appControl) throw new Error('not connected to the control API yet');
+    return appControl;
   },
 };
 

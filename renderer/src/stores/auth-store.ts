@@ -5,6 +5,7 @@ import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
 import type { MailMessage } from '../../../shared/mailbox.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { takeAuthRedirect } from '../api/auth-redirect.js';
+import { setAppClients } from '../api/clients.js';
 import { LatestRequest } from '../lib/latest-request.js';
 import { useToastStore } from './toast-store.js';
 import type { ControlApi } from '../api/control-client.js';
@@ -121,6 +122,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
 
     attach: (client) => {
       if (get().client === client) return;
+      setAppClients({ supabase: client });
       unsubscribe?.();
       set({ client, ready: false, session: null, user: null, roles: [] });
       const { data } = client.auth.onAuthStateChange((event, session) => {

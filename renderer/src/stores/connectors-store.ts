@@ -11,8 +11,7 @@ import type {
 } from '../../../shared/control-plane-rows.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { encryptEndpointConfig } from '../api/endpoint-encryption.js';
-import { appClients, type Clients } from '../api/clients.js';
-import type { ControlApi } from '../api/control-client.js';
+import { appClients, type Clients, type ControlApi } from '../api/clients.js';
 import { LatestRequest } from '../lib/latest-request.js';
 import { useJobsStore } from './jobs-store.js';
 import { explainedText } from '../api/explain-error.js';
