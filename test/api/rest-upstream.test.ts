@@ -106,7 +106,12 @@ describe('REST: postgrest-js upstream cases', () => {
         ok(rows('age_range', ['[1,2)'])),
       );
       expect(
-        await outcome(sb.from('users').select('data').contains('data', { foo: { baz: 'string value' } })),
+        await outcome(
+          sb
+            .from('users')
+            .select('data')
+            .contains('data', { foo: { baz: 'string value' } }),
+        ),
       ).toEqual(ok(rows('data', [{ foo: { bar: { nested: 'value' }, baz: 'string value' } }])));
       expect(
         await outcome(sb.from('cornercase').select('array_column').contains('array_column', ['test'])),
@@ -115,7 +120,12 @@ describe('REST: postgrest-js upstream cases', () => {
         ok(rows('age_range', ['[1,2)'])),
       );
       expect(
-        await outcome(sb.from('users').select('data').containedBy('data', { foo: { baz: 'string value' } })),
+        await outcome(
+          sb
+            .from('users')
+            .select('data')
+            .containedBy('data', { foo: { baz: 'string value' } }),
+        ),
       ).toEqual(ok([]));
       expect(
         await outcome(sb.from('cornercase').select('array_column').containedBy('array_column', ['test'])),
@@ -152,9 +162,9 @@ describe('REST: postgrest-js upstream cases', () => {
       expect(
         await outcome(fts().textSearch('catchphrase', `'fat' & 'cat'`, { config: 'english', type: 'plain' })),
       ).toEqual(ok(rows('catchphrase', ["'cat' 'fat'"])));
-      expect(await outcome(fts().textSearch('catchphrase', 'cat', { config: 'english', type: 'phrase' }))).toEqual(
-        ok(rows('catchphrase', ["'cat' 'fat'", "'bat' 'cat'"])),
-      );
+      expect(
+        await outcome(fts().textSearch('catchphrase', 'cat', { config: 'english', type: 'phrase' })),
+      ).toEqual(ok(rows('catchphrase', ["'cat' 'fat'", "'bat' 'cat'"])));
       expect(
         await outcome(
           fts().textSearch('catchphrase', `'fat' & 'cat'`, { config: 'english', type: 'websearch' }),
@@ -176,7 +186,13 @@ describe('REST: postgrest-js upstream cases', () => {
         ),
       ).toEqual(
         ok([
-          { age_range: '[1,2)', catchphrase: "'cat' 'fat'", data: null, status: 'ONLINE', username: 'supabot' },
+          {
+            age_range: '[1,2)',
+            catchphrase: "'cat' 'fat'",
+            data: null,
+            status: 'ONLINE',
+            username: 'supabot',
+          },
         ]),
       );
       expect(
@@ -196,7 +212,9 @@ describe('REST: postgrest-js upstream cases', () => {
 
     it('order, limit, range', async () => {
       const res = await outcome(sb.from('users').select('username').order('username', { ascending: false }));
-      expect(res).toEqual(ok(rows('username', ['supabot', 'kiwicopple', 'jsonuser', 'dragarcia', 'awailas'])));
+      expect(res).toEqual(
+        ok(rows('username', ['supabot', 'kiwicopple', 'jsonuser', 'dragarcia', 'awailas'])),
+      );
       expect(await outcome(sb.from('users').select().limit(1))).toEqual(ok([supabot]));
       expect(await outcome(sb.from('users').select('username').range(1, 3))).toEqual(
         ok(rows('username', ['kiwicopple', 'awailas', 'dragarcia'])),
@@ -356,6 +374,188 @@ describe('REST: postgrest-js upstream cases', () => {
       expect(
         await outcome(sb.from('users').select('messages(*)').range(1, 1, { referencedTable: 'messages' })),
       ).toEqual(ok([{ messages: [perfection] }, ...others]));
+    });
+  });
+
+  describe('writes (basic-insert/upsert-operations.test.ts)', () => {
+    const created = (data: unknown, count: number | null = null): Outcome => ({
+      count,
+      data,
+      error: null,
+      status: 201,
+      statusText: 'Created',
+    });
+
+    it('insert with and without count, return=minimal, a quoted column conflict', async () => {
+      const one = await outcome(
+        sb
+          .from('messages')
+          .insert({ message: 'foo', username: 'supabot', channel_id: 1 })
+          .select()
+          .rollback(),
+      );
+      expect(one).toEqual(
+        created([{ channel_id: 1, data: null, id: 3, message: 'foo', username: 'supabot' }]),
+      );
+      const counted = await outcome(
+        sb
+          .from('messages')
+          .insert(
+            [
+              { message: 'foo', username: 'supabot', channel_id: 1 },
+              { message: 'foo', username: 'supabot', channel_id: 1 },
+            ],
+            { count: 'exact' },
+          )
+          .select('message')
+          .rollback(),
+      );
+      expect(counted).toEqual(created(rows('message', ['foo', 'foo']), 2));
+      const minimal = await sb.from('users').insert({ username: 'bar' }).rollback();
+      expect([minimal.data, minimal.status]).toEqual([null, 201]);
+      expect(
+        await outcome(
+          sb
+            .from('cornercase')
+            .insert([{ 'column whitespace': 'foo', id: 1 }])
+            .select('"column whitespace", id '),
+        ),
+      ).toEqual({
+        count: null,
+        data: null,
+        error: {
+          code: '23505',
+          details: 'Key (id)=(1) already exists.',
+          hint: null,
+          message: 'duplicate key value violates unique constraint "cornercase_pkey"',
+        },
+        status: 409,
+        statusText: 'Conflict',
+      });
+    });
+
+    it('bulk insert and upsert with column defaults (defaultToNull: false)', async () => {
+      const ins = await outcome(
+        sb
+          .from('channels')
+          .insert([{ id: 100 }, { slug: 'test-slug' }], { defaultToNull: false })
+          .select()
+          .rollback(),
+      );
+      expect(ins).toEqual(
+        created([
+          { data: null, id: 100, slug: null },
+          { data: null, id: 4, slug: 'test-slug' },
+        ]),
+      );
+      const ups = await outcome(
+        sb
+          .from('channels')
+          .upsert([{ id: 1 }, { slug: 'test-slug' }], { defaultToNull: false })
+          .select()
+          .rollback(),
+      );
+      expect(ups).toEqual(
+        created([
+          { data: null, id: 1, slug: null },
+          { data: null, id: 5, slug: 'test-slug' },
+        ]),
+      );
+    });
+
+    it('upsert on_conflict answers 200 when it only updated, ignoreDuplicates gives no rows', async () => {
+      const dragarcia = {
+        age_range: '[20,30)',
+        catchphrase: "'fat' 'rat'",
+        data: null,
+        status: 'ONLINE',
+        username: 'dragarcia',
+      };
+      expect(
+        await outcome(
+          sb.from('users').upsert({ username: 'dragarcia' }, { onConflict: 'username' }).select().rollback(),
+        ),
+      ).toEqual(ok([dragarcia]));
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .upsert({ username: 'dragarcia' }, { onConflict: 'username', ignoreDuplicates: true })
+            .select(),
+        ),
+      ).toEqual(created([]));
+      const existing = await outcome(
+        sb
+          .from('messages')
+          .upsert({ id: 2, message: 'foo', username: 'supabot', channel_id: 2 })
+          .select()
+          .rollback(),
+      );
+      expect(existing).toEqual(
+        ok([{ channel_id: 2, data: null, id: 2, message: 'foo', username: 'supabot' }]),
+      );
+      const fresh = await outcome(
+        sb
+          .from('messages')
+          .upsert({ id: 30, message: 'foo', username: 'supabot', channel_id: 2 }, { count: 'exact' })
+          .select()
+          .rollback(),
+      );
+      expect(fresh).toEqual(
+        created([{ channel_id: 2, data: null, id: 30, message: 'foo', username: 'supabot' }], 1),
+      );
+    });
+  });
+
+  describe('RPC (rpc.test.ts)', () => {
+    const RPC = 'get_username_and_status';
+    it('selects, aliases and casts a set-returning function', async () => {
+      const both = ok([{ status: 'ONLINE', username: 'supabot' }]);
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select())).toEqual(both);
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select('*'))).toEqual(both);
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select('username, status'))).toEqual(both);
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select('username'))).toEqual(
+        ok(rows('username', ['supabot'])),
+      );
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select('name:username'))).toEqual(
+        ok(rows('name', ['supabot'])),
+      );
+      expect(await outcome(sb.rpc(RPC, { name_param: 'supabot' }).select('status::text'))).toEqual(
+        ok(rows('status', ['ONLINE'])),
+      );
+    });
+
+    it('scalar and void results, counts, HEAD and GET', async () => {
+      expect(await outcome(sb.rpc('get_status', { name_param: 'supabot' }))).toEqual(ok('ONLINE'));
+      expect(await outcome(sb.rpc('void_func'))).toEqual({
+        count: null,
+        data: null,
+        error: null,
+        status: 204,
+        statusText: 'No Content',
+      });
+      expect(await outcome(sb.rpc('get_status', { name_param: 'supabot' }, { count: 'exact' }))).toEqual({
+        ...ok('ONLINE'),
+        count: 1,
+      });
+      expect(
+        await outcome(sb.rpc('get_status', { name_param: 'supabot' }, { head: true, count: 'exact' })),
+      ).toEqual({ ...ok(null), count: 1 });
+      expect(
+        await outcome(sb.rpc('get_status', { name_param: 'supabot' }, { get: true, count: 'exact' })),
+      ).toEqual({ ...ok('ONLINE'), count: 1 });
+      expect(
+        await outcome(sb.rpc('function_with_optional_param', { param: undefined }, { get: true })),
+      ).toEqual(ok(''));
+      expect(
+        await outcome(
+          sb.rpc(
+            'function_with_array_param',
+            { param: ['00000000-0000-0000-0000-000000000000'] },
+            { get: true },
+          ),
+        ),
+      ).toEqual({ count: null, data: null, error: null, status: 204, statusText: 'No Content' });
     });
   });
 });

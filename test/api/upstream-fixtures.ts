@@ -62,6 +62,7 @@ create function public.void_func() returns void as $$ $$ language sql;
 create function public.function_with_optional_param(param text default '') returns text as $$
   select param;
 $$ language sql immutable;
+create function public.function_with_array_param(param uuid[]) returns void as '' language sql immutable;
 create function public.blurb_message(public.messages) returns character varying as $$
   select substring($1.message, 1, 3);
 $$ language sql stable;
