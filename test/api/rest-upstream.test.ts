@@ -558,4 +558,30 @@ describe('REST: postgrest-js upstream cases', () => {
       ).toEqual({ count: null, data: null, error: null, status: 204, statusText: 'No Content' });
     });
   });
+
+  describe('media types and quoting', () => {
+    it('answers geojson with 406 PGRST107, as PostgREST without PostGIS', async () => {
+      const res = await outcome(sb.from('users').select('username').geojson());
+      expect(res.status).toBe(406);
+      expect((res.error as { code: string }).code).toBe('PGRST107');
+    });
+
+    it('in() with values that need quoting, and not.is / not.in', async () => {
+      expect(
+        await outcome(sb.from('users').select('username').in('username', ['supabot', 'a,b', 'x "y"', '(z)'])),
+      ).toEqual(ok(rows('username', ['supabot'])));
+      expect(await outcome(sb.from('users').select('username').not('data', 'is', null))).toEqual(
+        ok(rows('username', ['jsonuser'])),
+      );
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select('username')
+            .not('username', 'in', '(supabot,kiwicopple,awailas)')
+            .order('username'),
+        ),
+      ).toEqual(ok(rows('username', ['dragarcia', 'jsonuser'])));
+    });
+  });
 });
