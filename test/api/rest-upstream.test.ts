@@ -584,4 +584,113 @@ describe('REST: postgrest-js upstream cases', () => {
       ).toEqual(ok(rows('username', ['dragarcia', 'jsonuser'])));
     });
   });
+
+  describe('embedding errors (error-handling.test.ts)', () => {
+    const users = (from: string, to: string, card: string, sel: (c: string) => string) =>
+      ['first_user', 'second_user', 'third_wheel'].map((c) => ({
+        cardinality: card,
+        embedding: `${from} with ${to}`,
+        relationship: `best_friends_${c}_fkey using ${sel(c)}`,
+      }));
+    const ambiguous = (from: string, to: string, details: unknown[]): Outcome => ({
+      count: null,
+      data: null,
+      error: {
+        code: 'PGRST201',
+        details,
+        hint: `Try changing '${to}' to one of the following: '${to}!best_friends_first_user_fkey', '${to}!best_friends_second_user_fkey', '${to}!best_friends_third_wheel_fkey'. Find the desired relationship in the 'details' key.`,
+        message: `Could not embed because more than one relationship was found for '${from}' and '${to}'`,
+      },
+      status: 300,
+      statusText: 'Multiple Choices',
+    });
+    const toOne = users(
+      'best_friends',
+      'users',
+      'many-to-one',
+      (c) => `best_friends(${c}) and users(username)`,
+    );
+
+    it('PGRST201 for ambiguous many-to-one and one-to-many embeds, also when nested', async () => {
+      expect(
+        await outcome(
+          sb
+            .from('best_friends')
+            .select('first_user:users(*), second_user:users(*), third_wheel:users(*)')
+            .single(),
+        ),
+      ).toEqual(ambiguous('best_friends', 'users', toOne));
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select(
+              'first_friend_of:best_friends(*), second_friend_of:best_friends(*), third_wheel_of:best_friends(*)',
+            )
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual(
+        ambiguous(
+          'users',
+          'best_friends',
+          users('users', 'best_friends', 'one-to-many', (c) => `users(username) and best_friends(${c})`),
+        ),
+      );
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select(
+              'first_friend_of:best_friends!first_user(*, first_user:users(*)), second_friend_of:best_friends!second_user(*), third_wheel_of:best_friends!third_wheel(*)',
+            )
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual(ambiguous('best_friends', 'users', toOne));
+    });
+
+    it('42712 for the same table embedded twice, PGRST200 for an unknown relation', async () => {
+      expect(
+        await outcome(
+          sb.from('best_friends').select('users!first_user(*), users!second_user(*)').limit(1).single(),
+        ),
+      ).toEqual({
+        count: null,
+        data: null,
+        error: {
+          code: '42712',
+          details: null,
+          hint: null,
+          message: 'table name "best_friends_users_1" specified more than once',
+        },
+        status: 400,
+        statusText: 'Bad Request',
+      });
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select(
+              'msgs:messages(id, ...message_details(created_at, channel!inner(id, slug, owner:users(*))))',
+            )
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual({
+        count: null,
+        data: null,
+        error: {
+          code: 'PGRST200',
+          details:
+            "Searched for a foreign key relationship between 'messages' and 'message_details' in the schema 'public', but no matches were found.",
+          hint: null,
+          message:
+            "Could not find a relationship between 'messages' and 'message_details' in the schema cache",
+        },
+        status: 400,
+        statusText: 'Bad Request',
+      });
+    });
+  });
 });
