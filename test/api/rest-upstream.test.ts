@@ -693,4 +693,107 @@ describe('REST: postgrest-js upstream cases', () => {
       });
     });
   });
+
+  describe('advanced queries (advanced-queries.test.ts)', () => {
+    const supabotRow = {
+      age_range: '[1,2)',
+      catchphrase: "'cat' 'fat'",
+      data: null,
+      status: 'ONLINE',
+      username: 'supabot',
+    };
+
+    it('casts, hints, embeds through a column, a view, a unique relation; repeated and empty selections', async () => {
+      expect(await outcome(sb.from('best_friends').select('id::text').limit(1).single())).toEqual(
+        ok({ id: '1' }),
+      );
+      expect(await outcome(sb.from('best_friends').select('users!first_user(*)').limit(1).single())).toEqual(
+        ok({ users: supabotRow }),
+      );
+      expect(await outcome(sb.from('user_profiles').select('username(*)').limit(1).single())).toEqual(
+        ok({ username: supabotRow }),
+      );
+      expect(await outcome(sb.from('user_profiles').select('username(status)').limit(1).single())).toEqual(
+        ok({ username: { status: 'ONLINE' } }),
+      );
+      expect(await outcome(sb.from('user_profiles').select('user:username(*)').limit(1).single())).toEqual(
+        ok({ user: supabotRow }),
+      );
+      expect(await outcome(sb.from('user_profiles').select('users(*)').limit(1).single())).toEqual(
+        ok({ users: supabotRow }),
+      );
+      expect(await outcome(sb.from('user_profiles').select('updatable_view(*)').limit(1).single())).toEqual(
+        ok({ updatable_view: { non_updatable_column: 1, username: 'supabot' } }),
+      );
+      expect(await outcome(sb.from('channels').select('id, id, id').limit(1).single())).toEqual(
+        ok({ id: 1 }),
+      );
+      expect(await outcome(sb.from('messages').select('message, users()').limit(1).single())).toEqual(
+        ok({ message: 'Hello World 👋' }),
+      );
+    });
+
+    it('JSON accessors, self references, many-to-many, to-0-1 and fk-hinted one-to-many', async () => {
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select('data->foo->bar, data->foo->>baz')
+            .limit(1)
+            .filter('username', 'eq', 'jsonuser')
+            .single(),
+        ),
+      ).toEqual(ok({ bar: { nested: 'value' }, baz: 'string value' }));
+      expect(await outcome(sb.from('collections').select('*, collections(*)').limit(1).single())).toEqual(
+        ok({
+          collections: [
+            { description: 'Child of Root', id: 2, parent_id: 1 },
+            { description: 'Another Child of Root', id: 3, parent_id: 1 },
+          ],
+          description: 'Root Collection',
+          id: 1,
+          parent_id: null,
+        }),
+      );
+      expect(
+        await outcome(sb.from('collections').select('*, parent_id(*)').eq('id', 2).limit(1).single()),
+      ).toEqual(
+        ok({
+          description: 'Child of Root',
+          id: 2,
+          parent_id: { description: 'Root Collection', id: 1, parent_id: null },
+        }),
+      );
+      expect(await outcome(sb.from('products').select('*, categories(*)').eq('id', 1).single())).toEqual(
+        ok({
+          categories: [
+            { description: 'Electronic devices and gadgets', id: 1, name: 'Electronics' },
+            { description: 'Computer and computer accessories', id: 2, name: 'Computers' },
+          ],
+          description: 'High-performance laptop',
+          id: 1,
+          name: 'Laptop',
+          price: 999.99,
+        }),
+      );
+      expect(
+        await outcome(
+          sb.from('users').select('user_profiles(username)').eq('username', 'supabot').limit(1).single(),
+        ),
+      ).toEqual(ok({ user_profiles: [{ username: 'supabot' }] }));
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select(
+              `first_friend_of:best_friends_first_user_fkey(id),
+        second_friend_of:best_friends_second_user_fkey(*),
+        third_wheel_of:best_friends_third_wheel_fkey(*)`,
+            )
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual(ok({ first_friend_of: [{ id: 1 }, { id: 2 }], second_friend_of: [], third_wheel_of: [] }));
+    });
+  });
 });
