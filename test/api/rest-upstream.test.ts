@@ -32,6 +32,12 @@ describe('REST: postgrest-js upstream cases', () => {
   beforeAll(async () => {
     env = await startApiTestEnv();
     await runSql(env.db.url, UPSTREAM_SQL);
+    // postgrest-js's docker-compose runs PostgREST with aggregates and plans enabled.
+    await runSql(
+      env.db.adminUrl,
+      `alter role authenticator in database ${env.db.name} set pgrst.db_aggregates_enabled = 'true';
+       alter role authenticator in database ${env.db.name} set pgrst.db_plan_enabled = 'true';`,
+    );
     await env.server.reloadSchema();
     sb = env.client();
   });
@@ -794,6 +800,75 @@ describe('REST: postgrest-js upstream cases', () => {
             .single(),
         ),
       ).toEqual(ok({ first_friend_of: [{ id: 1 }, { id: 2 }], second_friend_of: [], third_wheel_of: [] }));
+    });
+  });
+
+  describe('aggregates and explain (relationships-aggregate-operations, error-handling, transforms)', () => {
+    const first = (sel: string) => outcome(sb.from('users').select(sel).limit(1).single());
+
+    it('count, sum, aliases, nested in to-one embeds', async () => {
+      expect(await first('username, messages(count)')).toEqual(
+        ok({ messages: [{ count: 2 }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(id.count())')).toEqual(
+        ok({ messages: [{ count: 2 }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(message_count:count())')).toEqual(
+        ok({ messages: [{ message_count: 2 }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(channels(count))')).toEqual(
+        ok({ messages: [{ channels: { count: 1 } }, { channels: { count: 1 } }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(channels(channel_count:count()))')).toEqual(
+        ok({
+          messages: [{ channels: { channel_count: 1 } }, { channels: { channel_count: 1 } }],
+          username: 'supabot',
+        }),
+      );
+      expect(await first('username, messages(id.sum())')).toEqual(
+        ok({ messages: [{ sum: 3 }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(sum_id:id.sum())')).toEqual(
+        ok({ messages: [{ sum_id: 3 }], username: 'supabot' }),
+      );
+      expect(await first('username, messages(channels(id.sum()))')).toEqual(
+        ok({ messages: [{ channels: { sum: 1 } }, { channels: { sum: 2 } }], username: 'supabot' }),
+      );
+      expect(
+        await outcome(
+          sb
+            .from('messages')
+            .select('message, users.count(), casted_message:message::int4, casted_count:users.count()::text')
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual({
+        count: null,
+        data: null,
+        error: { code: '42703', details: null, hint: null, message: 'column messages.users does not exist' },
+        status: 400,
+        statusText: 'Bad Request',
+      });
+      expect(
+        await outcome(
+          sb.rpc('get_username_and_status', { name_param: 'supabot' }).select('username.count(), status'),
+        ),
+      ).toEqual(ok([{ count: 1, status: 'ONLINE' }]));
+    });
+
+    it('explain as JSON, as text, and with options', async () => {
+      const json = await outcome(sb.from('users').select().explain({ format: 'json' }));
+      expect(json).toMatchObject({ count: null, error: null, status: 200, statusText: 'OK' });
+      expect(json.data).toEqual([{ Plan: expect.any(Object) }]);
+      const text = await sb.from('users').select().explain();
+      expect(text.data).toMatch(/Aggregate {2}\(cost=.*/);
+      const verbose = await outcome(
+        sb.from('users').select().explain({ verbose: true, settings: true, format: 'json' }),
+      );
+      const plan = (verbose.data as Record<string, unknown>[])[0];
+      // Upstream's plan also has 'Query Identifier': its supabase/postgres image loads pg_stat_statements, which
+      // turns compute_query_id on; a plain cluster leaves it off. VERBOSE shows as each node's Output.
+      expect(plan).toMatchObject({ Plan: { Output: expect.any(Array) }, Settings: expect.any(Object) });
     });
   });
 });
