@@ -871,4 +871,77 @@ describe('REST: postgrest-js upstream cases', () => {
       expect(plan).toMatchObject({ Plan: { Output: expect.any(Array) }, Settings: expect.any(Object) });
     });
   });
+
+  describe('spreads (relationships-spread-operations.test.ts)', () => {
+    const first = (sel: string) => outcome(sb.from('users').select(sel).limit(1).single());
+    const publicDetails = 'Details for public channel';
+    const randomDetails = 'Details for random channel';
+
+    it('to-one spreads beside aggregates, nested, and with every column', async () => {
+      const counted = ok({
+        messages: [
+          { channels: { count: 1, details: publicDetails } },
+          { channels: { count: 1, details: randomDetails } },
+        ],
+        username: 'supabot',
+      });
+      expect(await first('username, messages(channels(count(), ...channel_details(details)))')).toEqual(
+        counted,
+      );
+      expect(await first('username, messages(channels(count(), ...channel_details(*)))')).toEqual(
+        ok({
+          messages: [
+            { channels: { count: 1, details: publicDetails, id: 1 } },
+            { channels: { count: 1, details: randomDetails, id: 2 } },
+          ],
+          username: 'supabot',
+        }),
+      );
+      expect(await first('username, messages(channels(id.sum(), ...channel_details(details)))')).toEqual(
+        ok({
+          messages: [
+            { channels: { details: publicDetails, sum: 1 } },
+            { channels: { details: randomDetails, sum: 2 } },
+          ],
+          username: 'supabot',
+        }),
+      );
+      expect(
+        await first(
+          'username, messages(channels(id.sum(), ...channel_details(details_sum:id.sum(), details)))',
+        ),
+      ).toEqual(
+        ok({
+          messages: [
+            { channels: { details: publicDetails, details_sum: 1, sum: 1 } },
+            { channels: { details: randomDetails, details_sum: 2, sum: 2 } },
+          ],
+          username: 'supabot',
+        }),
+      );
+      expect(
+        await outcome(
+          sb
+            .from('messages')
+            .select('id, channels(id, ...channel_details(details_id:id, details))')
+            .limit(1)
+            .single(),
+        ),
+      ).toEqual(ok({ channels: { details: publicDetails, details_id: 1, id: 1 }, id: 1 }));
+      // Upstream's message on channel 3 (no details) spreads to nulls.
+      expect(
+        await outcome(
+          sb.from('channels').select('id, ...channel_details(details_id:id, details)').eq('id', 3).single(),
+        ),
+      ).toEqual(ok({ details: null, details_id: null, id: 3 }));
+    });
+
+    it('a to-many spread gives one array per column (PostgREST 13)', async () => {
+      expect(
+        await outcome(
+          sb.from('channels').select('channel_id:id, ...messages(id, message)').limit(1).single(),
+        ),
+      ).toEqual(ok({ channel_id: 1, id: [1], message: ['Hello World 👋'] }));
+    });
+  });
 });
