@@ -1022,4 +1022,96 @@ describe('REST: postgrest-js upstream cases', () => {
       expect((await sb.from('messages').select('id')).data).toEqual(rows('id', [1, 2]));
     });
   });
+
+  describe('joins (relationships-join-operations.test.ts)', () => {
+    const user = (username: string, age_range: string, catchphrase: string, status = 'ONLINE') => ({
+      age_range,
+      catchphrase,
+      data: null,
+      status,
+      username,
+    });
+    const supabot = user('supabot', '[1,2)', "'cat' 'fat'");
+    const kiwicopple = user('kiwicopple', '[25,35)', "'bat' 'cat'", 'OFFLINE');
+    const awailas = user('awailas', '[25,35)', "'bat' 'rat'");
+    const friends = [
+      { first_user: 'supabot', id: 1, second_user: 'kiwicopple', third_wheel: 'awailas' },
+      { first_user: 'supabot', id: 2, second_user: 'awailas', third_wheel: null },
+    ];
+    const single = (table: string, sel: string) => outcome(sb.from(table).select(sel).limit(1).single());
+
+    it('!inner nested, !left to one, to many and to zero-or-one', async () => {
+      expect(await single('messages', 'channels!inner(*, channel_details!inner(*))')).toEqual(
+        ok({
+          channels: {
+            channel_details: { details: 'Details for public channel', id: 1 },
+            data: null,
+            id: 1,
+            slug: 'public',
+          },
+        }),
+      );
+      expect(await single('channel_details', 'channels!left(*)')).toEqual(
+        ok({ channels: { data: null, id: 1, slug: 'public' } }),
+      );
+      const left = await single('users', 'messages!left(*)');
+      expect((left.data as { messages: { id: number }[] }).messages.map((m) => m.id)).toEqual([1, 2]);
+      expect(await single('user_profiles', 'users!left(*)')).toEqual(ok({ users: supabot }));
+    });
+
+    it('hinting by foreign key name and by column, both directions and nested', async () => {
+      const toOne = ok({ first_user: supabot, second_user: kiwicopple, third_wheel: awailas });
+      const toMany = ok({ first_friend_of: friends, second_friend_of: [], third_wheel_of: [] });
+      expect(
+        await single(
+          'best_friends',
+          'first_user:users!best_friends_first_user_fkey(*), second_user:users!best_friends_second_user_fkey(*), third_wheel:users!best_friends_third_wheel_fkey(*)',
+        ),
+      ).toEqual(toOne);
+      expect(
+        await single(
+          'users',
+          `first_friend_of:best_friends!best_friends_first_user_fkey(*),
+        second_friend_of:best_friends!best_friends_second_user_fkey(*),
+        third_wheel_of:best_friends!best_friends_third_wheel_fkey(*)`,
+        ),
+      ).toEqual(toMany);
+      expect(
+        await single(
+          'best_friends',
+          'first_user:users!first_user(*), second_user:users!second_user(*), third_wheel:users!third_wheel(*)',
+        ),
+      ).toEqual(toOne);
+      expect(
+        await single(
+          'users',
+          'first_friend_of:best_friends!first_user(*), second_friend_of:best_friends!second_user(*), third_wheel_of:best_friends!third_wheel(*)',
+        ),
+      ).toEqual(toMany);
+      expect(
+        await single(
+          'users',
+          'first_friend_of:best_friends!first_user(*, first_user:users!first_user(*)), second_friend_of:best_friends!second_user(*), third_wheel_of:best_friends!third_wheel(*)',
+        ),
+      ).toEqual(
+        ok({
+          first_friend_of: friends.map((f) => ({ ...f, first_user: supabot })),
+          second_friend_of: [],
+          third_wheel_of: [],
+        }),
+      );
+    });
+
+    it('embedded limit and range with the older foreignTable option', async () => {
+      const empty = [{ messages: [] }, { messages: [] }, { messages: [] }, { messages: [] }];
+      const limited = await outcome(
+        sb.from('users').select('messages(id)').limit(1, { foreignTable: 'messages' }),
+      );
+      expect(limited).toEqual(ok([{ messages: [{ id: 1 }] }, ...empty]));
+      const ranged = await outcome(
+        sb.from('users').select('messages(id)').range(1, 1, { foreignTable: 'messages' }),
+      );
+      expect(ranged).toEqual(ok([{ messages: [{ id: 2 }] }, ...empty]));
+    });
+  });
 });
