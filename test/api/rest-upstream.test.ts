@@ -259,9 +259,7 @@ describe('REST: postgrest-js upstream cases', () => {
         code: 'PGRST116',
         details: 'The result contains 2 rows',
         hint: null,
-        // Upstream's snapshot (PostgREST 11) reads 'JSON object requested, multiple (or no) rows returned';
-        // PostgREST 12 words it so.
-        message: 'Cannot coerce the result to a single JSON object',
+        message: 'JSON object requested, multiple (or no) rows returned',
       });
       // PostgREST rolls the insert back.
       expect((await sb.from('users').select('username').in('username', ['a', 'b'])).data).toEqual([]);
