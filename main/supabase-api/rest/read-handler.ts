@@ -55,13 +55,16 @@ export function readResult(
   return { status: partial ? 206 : 200, body: req.method === 'HEAD' ? null : row.body, headers };
 }
 
-/** Fails with 406 PGRST116 unless exactly one row came back (the caller's transaction then rolls back). */
+/**
+ * Fails with 406 PGRST116 unless exactly one row came back (the caller's transaction then rolls back). The
+ * message is PostgREST 12's; 13 rewords it as "Cannot coerce the result to a single JSON object".
+ */
 export function checkSingular(singular: boolean, row: StatementRow): void {
   if (singular && row.page_total !== '1') {
     throw new ApiError(
       406,
       'PGRST116',
-      'Cannot coerce the result to a single JSON object',
+      'JSON object requested, multiple (or no) rows returned',
       `The result contains ${row.page_total} rows`,
     );
   }
