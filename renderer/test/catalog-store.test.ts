@@ -2,6 +2,7 @@ import { createClient, type RealtimeClientOptions, type SupabaseClient } from '@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../../agent/src/agent.js';
+import { fixedClients } from '../src/api/clients.js';
 import { spec as specs, startAgent } from '../../test/agent/agent-harness.js';
 import { type ApiTestEnv, startApiTestEnv } from '../../test/api/api-test-env.js';
 import { query as sql } from '../../test/support/sql.js';
@@ -15,7 +16,7 @@ import {
   fetchCatalogPage,
   flowIdTime,
   prefixProblem,
-  useCatalogStore,
+  createCatalogStore,
 } from '../src/stores/catalog-store.js';
 
 /** Node 20 has no WebSocket and the embedded API serves no realtime: a transport that is never used. */
@@ -184,6 +185,14 @@ describe('catalog store (real Postgres, API and agent)', () => {
     exchanges.length = 0;
   });
 
+  // One catalog store per signed-in client, kept across tests as the GUI keeps its one store.
+  const catalogs = new Map<SupabaseClient, ReturnType<typeof createCatalogStore>>();
+  const catalogOf = (client: SupabaseClient): ReturnType<typeof createCatalogStore> => {
+    let store = catalogs.get(client);
+    if (!store) catalogs.set(client, (store = createCatalogStore(fixedClients(client))));
+    return store;
+  };
+
   it('pages 10,000 live specs with exact counts, fetching only the page asked for', async () => {
     const visible = `catalog_name like 'aliceCo/%' and spec_type is not null`;
     const total = await count(visible);
@@ -292,11 +301,11 @@ describe('catalog store (real Postgres, API and agent)', () => {
   });
 
   it('keeps only the answer to the latest list query', async () => {
-    const store = useCatalogStore.getState();
-    const slow = store.loadList(q({ type: 'test', pageSize: 500 }), alice);
-    const fast = store.loadList(q({ prefix: 'aliceCo/chain/' }), alice);
+    const store = catalogOf(alice).getState();
+    const slow = store.loadList(q({ type: 'test', pageSize: 500 }));
+    const fast = store.loadList(q({ prefix: 'aliceCo/chain/' }));
     await Promise.all([slow, fast]);
-    const { list } = useCatalogStore.getState();
+    const { list } = catalogOf(alice).getState();
     expect(list.query?.prefix).toBe('aliceCo/chain/');
     expect(list.pageQuery).toBe(list.query);
     expect(list.page?.total).toBe(4);
@@ -304,9 +313,9 @@ describe('catalog store (real Postgres, API and agent)', () => {
   });
 
   it('loads a spec with its connector, last publication and full history; editing it adds a version', async () => {
-    const store = useCatalogStore.getState();
-    await store.loadSpec(CHAIN.materialization, alice);
-    let state = useCatalogStore.getState();
+    const store = catalogOf(alice).getState();
+    await store.loadSpec(CHAIN.materialization);
+    let state = catalogOf(alice).getState();
     expect(state.spec.spec).toMatchObject({
       catalog_name: CHAIN.materialization,
       spec_type: 'materialization',
@@ -326,8 +335,8 @@ describe('catalog store (real Postgres, API and agent)', () => {
     expect(Math.abs(flowIdTime(firstPub).getTime() - pubCreated[0]!.created_at.getTime())).toBeLessThan(1000);
 
     // "Edit in a draft": a new draft with the live spec and expect_pub_id = its last publication.
-    const draftId = await useCatalogStore.getState().editInDraft(alice);
-    expect(useCatalogStore.getState().editing.error).toBeNull();
+    const draftId = await catalogOf(alice).getState().editInDraft();
+    expect(catalogOf(alice).getState().editing.error).toBeNull();
     expect(draftId).not.toBeNull();
     const draftSpec = await alice
       .from('draft_specs')
@@ -342,8 +351,8 @@ describe('catalog store (real Postgres, API and agent)', () => {
     ).toBeNull();
     const secondPub = await publishDraft(alice, draftId!, 'rename the table');
 
-    await useCatalogStore.getState().loadSpec(CHAIN.materialization, alice);
-    state = useCatalogStore.getState();
+    await catalogOf(alice).getState().loadSpec(CHAIN.materialization);
+    state = catalogOf(alice).getState();
     expect(state.history.rows.map((r) => [r.pub_id, r.detail, r.user_email])).toEqual([
       [secondPub, 'rename the table', 'alice@example.com'],
       [firstPub, 'the first chain', 'alice@example.com'],
@@ -358,7 +367,7 @@ describe('catalog store (real Postgres, API and agent)', () => {
 
   it('draws the data-flow neighbourhood: the spec, its neighbours and their edges', async () => {
     const edgesOf = (): string[] => {
-      const { graph } = useCatalogStore.getState();
+      const { graph } = catalogOf(alice).getState();
       const names = new Map(graph.data!.nodes.map((n) => [n.id, n.catalog_name]));
       return graph.data!.edges.map((e) => `${names.get(e.source_id)} -> ${names.get(e.target_id)}`).sort();
     };
@@ -368,11 +377,11 @@ describe('catalog store (real Postgres, API and agent)', () => {
       `${CHAIN.collection} -> ${CHAIN.materialization}`,
     ].sort();
     // From the capture: its edge to the collection, then the collection's edges to both materializations.
-    await useCatalogStore.getState().loadSpec(CHAIN.capture, alice);
-    let graph = useCatalogStore.getState().graph;
+    await catalogOf(alice).getState().loadSpec(CHAIN.capture);
+    let graph = catalogOf(alice).getState().graph;
     expect(graph.error).toBeNull();
     expect(edgesOf()).toEqual(chain);
-    expect(graph.data!.centre).toBe(useCatalogStore.getState().spec.spec!.id);
+    expect(graph.data!.centre).toBe(catalogOf(alice).getState().spec.spec!.id);
     expect(graph.data!.nodes.map((n) => [n.catalog_name, n.spec_type])).toEqual([
       [CHAIN.second, 'materialization'],
       [CHAIN.collection, 'collection'],
@@ -381,16 +390,16 @@ describe('catalog store (real Postgres, API and agent)', () => {
     ]);
     expect(graph.data!.truncated).toBe(false);
     // From a materialization: the same chain, reached through the collection.
-    await useCatalogStore.getState().loadSpec(CHAIN.materialization, alice);
+    await catalogOf(alice).getState().loadSpec(CHAIN.materialization);
     expect(edgesOf()).toEqual(chain);
     // A spec with no flows has a neighbourhood of itself.
-    await useCatalogStore.getState().loadSpec('aliceCo/odd/under_score', alice);
-    graph = useCatalogStore.getState().graph;
+    await catalogOf(alice).getState().loadSpec('aliceCo/odd/under_score');
+    graph = catalogOf(alice).getState().graph;
     expect(graph.data).toMatchObject({ edges: [], nodes: [{ catalog_name: 'aliceCo/odd/under_score' }] });
 
     // Laid out left to right, in the direction data flows.
-    await useCatalogStore.getState().loadSpec(CHAIN.capture, alice);
-    const data = useCatalogStore.getState().graph.data!;
+    await catalogOf(alice).getState().loadSpec(CHAIN.capture);
+    const data = catalogOf(alice).getState().graph.data!;
     const layout = layoutGraph(
       data.nodes.map((n) => ({ id: n.id, label: n.catalog_name })),
       data.edges.map((e) => ({ source: e.source_id, target: e.target_id })),
@@ -410,8 +419,8 @@ describe('catalog store (real Postgres, API and agent)', () => {
     const bob = await signIn('bob@example.com');
     const carolPage = await fetchCatalogPage(carol, q({ prefix: 'aliceCo/chain/' }));
     expect(carolPage.total).toBe(4);
-    await useCatalogStore.getState().loadSpec(CHAIN.collection, carol);
-    const state = useCatalogStore.getState();
+    await catalogOf(carol).getState().loadSpec(CHAIN.collection);
+    const state = catalogOf(carol).getState();
     expect(state.spec.spec?.catalog_name).toBe(CHAIN.collection);
     expect(state.history.rows).toHaveLength(1);
     expect(state.graph.data?.edges).toHaveLength(3);
@@ -421,8 +430,8 @@ describe('catalog store (real Postgres, API and agent)', () => {
     expect((await fetchCatalogPage(bob, q({}))).rows.map((r) => r.catalog_name)).toEqual([
       'bobCo/private/thing',
     ]);
-    await useCatalogStore.getState().loadSpec(CHAIN.collection, bob);
-    expect(useCatalogStore.getState().spec).toMatchObject({ spec: null, notFound: true, error: null });
+    await catalogOf(bob).getState().loadSpec(CHAIN.collection);
+    expect(catalogOf(bob).getState().spec).toMatchObject({ spec: null, notFound: true, error: null });
   });
 
   it('reports an API error with its PostgREST message', async () => {
@@ -430,11 +439,11 @@ describe('catalog store (real Postgres, API and agent)', () => {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       realtime: { transport: NoWebSocket as unknown as RealtimeClientOptions['transport'] },
     });
-    await useCatalogStore.getState().loadList(q({}), anon);
-    expect(useCatalogStore.getState().list.error).toMatch(
+    await catalogOf(anon).getState().loadList(q({}));
+    expect(catalogOf(anon).getState().list.error).toMatch(
       /permission denied for (view|table) live_specs_ext/,
     );
-    expect(useCatalogStore.getState().list.error).toMatch(
+    expect(catalogOf(anon).getState().list.error).toMatch(
       /^Your role may not read or change live_specs_ext.*\n42501 · /,
     );
   });

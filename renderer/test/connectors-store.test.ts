@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../../agent/src/agent.js';
 import type { AuthRoleRow } from '../../shared/control-plane-rows.js';
+import { fixedClients } from '../src/api/clients.js';
 import { type ApiTestEnv, type Client, startApiTestEnv } from '../../test/api/api-test-env.js';
 import { flowBinDir, poolOf, startAgent, waitForJob } from '../../test/agent/agent-harness.js';
 import { type DockerDouble, startDockerDouble } from '../../test/fixtures/docker/docker-double.js';
@@ -80,7 +81,7 @@ describe('connectors store', () => {
   });
 
   const tagOf = async (imageSuffix: string): Promise<string> => {
-    const store = createConnectorsStore(() => alice);
+    const store = createConnectorsStore(fixedClients(alice));
     await store.getState().load();
     const connector = store.getState().connectors.find((c) => c.image_name.endsWith(imageSuffix));
     return connector!.connector_tags[0]!.id;
@@ -94,7 +95,7 @@ describe('connectors store', () => {
   };
 
   it('loads the connectors with their tags, recommended first, with Open Graph metadata', async () => {
-    const store = createConnectorsStore(() => alice);
+    const store = createConnectorsStore(fixedClients(alice));
     await store.getState().load();
     const { connectors, error, loaded } = store.getState();
     expect(error).toBeNull();
@@ -130,7 +131,7 @@ describe('connectors store', () => {
 
   it('discovers into a new draft: the capture and its collections arrive in the draft', async () => {
     const tagId = await tagOf('source-hello-world');
-    const store = createConnectorsStore(() => alice);
+    const store = createConnectorsStore(fixedClients(alice));
     const started = await store.getState().startDiscover({
       tagId,
       captureName: 'aliceCo/hello/source-hello-world',
@@ -182,7 +183,7 @@ describe('connectors store', () => {
       }),
     ]);
     try {
-      const store = createConnectorsStore(() => alice);
+      const store = createConnectorsStore(fixedClients(alice));
       const started = await store.getState().startDiscover({
         tagId,
         captureName: 'aliceCo/sealed/source-hello-world',
@@ -229,7 +230,7 @@ describe('connectors store', () => {
 
   it('failures: a refused insert leaves no draft behind, a failed discover keeps its draft for a retry', async () => {
     const tagId = await tagOf('source-hello-world');
-    const store = createConnectorsStore(() => alice);
+    const store = createConnectorsStore(fixedClients(alice));
     const draftsBefore = (await alice.from('drafts').select('id')).data?.length;
     expect(
       await store
@@ -263,7 +264,7 @@ describe('connectors store', () => {
     expect((await finished(retry!.discoverId)).status).toEqual({ type: 'success', specs: 3 });
 
     // Carol cannot discover into alice's draft (RLS); alice's draft is not touched by the failure.
-    const intruder = createConnectorsStore(() => carol);
+    const intruder = createConnectorsStore(fixedClients(carol));
     expect(
       await intruder.getState().startDiscover({
         tagId,

@@ -34,7 +34,11 @@ export async function startControlPlaneStack(agents: number): Promise<ControlPla
   const stack = await TestStack.create({ FLOW_DESKTOP_AGENTS: String(agents) });
   try {
     const up = await stack.cli(['up', '--detach']);
-    if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`);
+    if (up.code !== 0) {
+      // The data directory goes with cleanup: keep the failed service's last lines in the error.
+      const logs = await stack.cli(['logs', '-n', '40']);
+      throw new Error(`up failed: ${up.stderr}\nlast log lines:\n${logs.stdout}${logs.stderr}`);
+    }
     const status = await stack.status();
     const endpoint = readControlFile(path.join(stack.dataDir, 'run', 'control.json'));
     if (!endpoint) throw new Error('the supervisor wrote no control file');

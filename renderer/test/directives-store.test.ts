@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../../agent/src/agent.js';
+import { fixedClients } from '../src/api/clients.js';
 import { type ApiTestEnv, type Client, startApiTestEnv } from '../../test/api/api-test-env.js';
 import { poolOf, startAgent, USERS, waitForJob } from '../../test/agent/agent-harness.js';
 import { claimsSchema } from '../src/pages/directives/claims-schemas.js';
@@ -45,7 +46,7 @@ describe('directives store', () => {
     (await client.rpc('auth_roles', { min_capability: 'read' })).data;
 
   it('an admin of ops/ creates a single-use betaOnboard; a new user applies it and gets a tenant', async () => {
-    const admin = createDirectivesStore(() => accounts);
+    const admin = createDirectivesStore(fixedClients(accounts));
     const created = await admin.getState().create({
       catalogPrefix: 'ops/',
       type: 'betaOnboard',
@@ -63,10 +64,7 @@ describe('directives store', () => {
 
     const dana = await newUser('dana@example.com');
     let applied = 0;
-    const store = createDirectivesStore(
-      () => dana,
-      () => applied++,
-    );
+    const store = createDirectivesStore(fixedClients(dana), () => applied++);
     const pending = await store.getState().exchangeToken(` ${created!.token!} `);
     expect(store.getState().applyError).toBeNull();
     expect(pending?.directive).toMatchObject({ spec: { type: 'betaOnboard' }, catalog_prefix: 'ops/' });
@@ -91,7 +89,7 @@ describe('directives store', () => {
     await admin.getState().load();
     expect(admin.getState().administered.find((d) => d.id === created!.id)?.token).toBeNull();
 
-    const erin = createDirectivesStore(await newUser('erin@example.com').then((c) => () => c));
+    const erin = createDirectivesStore(await newUser('erin@example.com').then((c) => fixedClients(c)));
     expect(await erin.getState().exchangeToken(created!.token!)).toBeNull();
     expect(erin.getState().applyError).toBe(
       `Bearer token ${created!.token!} is not valid (23514): no directive has this token (any more). A single-use token works once; ask the directive's admin for a new one.`,
@@ -102,10 +100,10 @@ describe('directives store', () => {
 
   it('an unfinished application can be continued later; a completed one is final', async () => {
     const frank = await newUser('frank@example.com');
-    const first = createDirectivesStore(() => frank);
+    const first = createDirectivesStore(fixedClients(frank));
     expect(await first.getState().exchangeToken('d4a37dd7-1bf5-40e3-b715-60c4edd0f6dc')).not.toBeNull();
     // Another session (a reload): the application is listed, waiting for its claims.
-    const later = createDirectivesStore(() => frank);
+    const later = createDirectivesStore(fixedClients(frank));
     await later.getState().load();
     const waiting = later.getState().applied[0]!;
     expect(waiting.directives?.spec).toEqual({ type: 'clickToAccept' });
@@ -125,7 +123,7 @@ describe('directives store', () => {
   });
 
   it('admins manage directives of their prefixes only; the agent’s rules are checked before creating', async () => {
-    const store = createDirectivesStore(() => alice);
+    const store = createDirectivesStore(fixedClients(alice));
     expect(
       await store
         .getState()
@@ -154,7 +152,7 @@ describe('directives store', () => {
     expect(grant?.spec).toEqual({ type: 'grant', grantedPrefix: 'aliceCo/shared/', capability: 'read' });
     expect(store.getState().notice).toBe('Created a grant directive under aliceCo/.');
     // RLS: bob administers bobCo/ only, so alice's directive is invisible to him and he cannot create under aliceCo/.
-    const bob = createDirectivesStore(await env.signedIn('bob@example.com').then((c) => () => c));
+    const bob = createDirectivesStore(await env.signedIn('bob@example.com').then((c) => fixedClients(c)));
     await bob.getState().load();
     expect(bob.getState().administered).toEqual([]);
     expect(await bob.getState().remove(grant!)).toBe(false);
@@ -177,7 +175,7 @@ describe('directives store', () => {
 
     // A grant directive applied by a new user: a role on the granted prefix.
     const gina = await newUser('gina@example.com');
-    const applier = createDirectivesStore(() => gina);
+    const applier = createDirectivesStore(fixedClients(gina));
     await applier.getState().exchangeToken(grant!.token!);
     expect((await applier.getState().submitClaims({}))?.status).toEqual({ type: 'success' });
     expect(await roles(gina)).toEqual([{ role_prefix: 'aliceCo/shared/', capability: 'read' }]);

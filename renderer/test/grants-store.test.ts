@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { fixedClients } from '../src/api/clients.js';
 import { type ApiTestEnv, type Client, startApiTestEnv } from '../../test/api/api-test-env.js';
 import { createGrantsStore, grantsFilterTree } from '../src/stores/grants-store.js';
 
@@ -23,7 +24,7 @@ describe('grants store', () => {
       .grants.find((g) => (g.user_email ?? g.subject_role) === subject && g.object_role === object);
 
   it('loads the grants a user may see, with e-mails, and filters them on the server', async () => {
-    const store = createGrantsStore(() => alice);
+    const store = createGrantsStore(fixedClients(alice));
     await store.getState().load();
     const { grants, total, error } = store.getState();
     expect(error).toBeNull();
@@ -55,10 +56,7 @@ describe('grants store', () => {
 
   it('an admin adds a user grant by e-mail and a role grant, and removes them', async () => {
     let rolesChanged = 0;
-    const store = createGrantsStore(
-      () => alice,
-      () => rolesChanged++,
-    );
+    const store = createGrantsStore(fixedClients(alice), () => rolesChanged++);
     expect(
       await store.getState().addUserGrant({
         email: ' BOB@example.com ',
@@ -109,7 +107,7 @@ describe('grants store', () => {
   });
 
   it('refusals are clear: the database error for inserts, an explanation for deletes RLS hides', async () => {
-    const store = createGrantsStore(() => carol);
+    const store = createGrantsStore(fixedClients(carol));
     await store.getState().load();
     const aliceWrites = row(store, 'aliceCo/', 'aliceCo/');
     expect(aliceWrites?.capability).toBe('write');
@@ -143,7 +141,7 @@ describe('grants store', () => {
     expect(store.getState().error).toMatch(/^No user has the e-mail address alice@example.com/);
 
     // A prefix must end in "/": the database's domain check says so.
-    const admin = createGrantsStore(() => alice);
+    const admin = createGrantsStore(fixedClients(alice));
     expect(
       await admin
         .getState()
@@ -156,10 +154,7 @@ describe('grants store', () => {
 
   it('a grantee may give up their own grant, and their roles are reloaded', async () => {
     let rolesChanged = 0;
-    const store = createGrantsStore(
-      () => carol,
-      () => rolesChanged++,
-    );
+    const store = createGrantsStore(fixedClients(carol), () => rolesChanged++);
     await store.getState().load();
     const own = row(store, 'carol@example.com', 'aliceCo/');
     expect(await store.getState().removeGrant(own!)).toBe(true);

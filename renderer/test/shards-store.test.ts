@@ -18,7 +18,8 @@ import {
   type DoubleDataPlane,
   startDoubleDataPlane,
 } from '../../test/data-plane/doubles-harness.js';
-import { PREVIEW_DOCUMENTS, summarizeShards, useShardsStore } from '../src/stores/shards-store.js';
+import { fixedClients } from '../src/api/clients.js';
+import { createShardsStore, PREVIEW_DOCUMENTS, summarizeShards } from '../src/stores/shards-store.js';
 
 const catalog = {
   collections: {
@@ -65,6 +66,8 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
   let dp: DoubleDataPlane;
   let alice: SupabaseClient;
   let bob: SupabaseClient;
+  let aliceShards: ReturnType<typeof createShardsStore>;
+  let bobShards: ReturnType<typeof createShardsStore>;
   const steer = (behaviour: object): void =>
     writeFileSync(path.join(dp.binDir, 'flowctl-double.json'), JSON.stringify(behaviour));
 
@@ -92,22 +95,17 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
   });
   beforeEach(() => {
     steer({});
-    useShardsStore.setState({
-      gateway: 'unknown',
-      shards: {},
-      watched: {},
-      error: null,
-      refreshedAt: null,
-      journals: {},
-    });
+    // A new store per test (as a fresh GUI would have), each asking its user's client.
+    aliceShards = createShardsStore(fixedClients(alice));
+    bobShards = createShardsStore(fixedClients(bob));
   });
 
   it('lists the shards of the watched tasks with one token and one listing, and summarises them', async () => {
-    const store = useShardsStore.getState();
+    const store = aliceShards.getState();
     const names = ['aliceCo/s/source', 'aliceCo/s/derived', 'aliceCo/s/paused', 'aliceCo/s/greetings'];
     const unwatch = names.map((n) => store.watch(n));
-    await store.refresh(alice);
-    const state = useShardsStore.getState();
+    await store.refresh();
+    const state = aliceShards.getState();
     expect(state.error).toBeNull();
     expect(state.gateway).toBe('up');
     const summary = (name: string) => summarizeShards(state.gateway, state.shards[name]);
@@ -119,18 +117,18 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
     // Not watched, not listed.
     expect(summary('aliceCo/s/other')).toEqual({ kind: 'loading' });
     for (const off of unwatch) off();
-    expect(useShardsStore.getState().watched).toEqual({});
+    expect(aliceShards.getState().watched).toEqual({});
   });
 
   it('runs a refresh asked for during another once more, so a name watched meanwhile is listed', async () => {
-    const store = useShardsStore.getState();
+    const store = aliceShards.getState();
     const offSource = store.watch('aliceCo/s/source');
-    const first = store.refresh(alice);
+    const first = store.refresh();
     const offDerived = store.watch('aliceCo/s/derived');
-    const second = store.refresh(alice);
+    const second = store.refresh();
     expect(second).not.toBe(first);
     await Promise.all([first, second]);
-    const { shards } = useShardsStore.getState();
+    const { shards } = aliceShards.getState();
     expect(Object.keys(shards).sort()).toEqual(['aliceCo/s/derived', 'aliceCo/s/source']);
     expect(shards['aliceCo/s/derived']).toHaveLength(1);
     offSource();
@@ -138,20 +136,20 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
   });
 
   it('shows a failed shard with its errors at the next refresh', async () => {
-    const store = useShardsStore.getState();
+    const store = aliceShards.getState();
     const off = store.watch('aliceCo/s/source');
     steer({
       shardStatus: { 'aliceCo/s/source': { code: 'FAILED', errors: ['connector exited with status 1'] } },
     });
-    await store.refresh(alice);
-    const state = useShardsStore.getState();
+    await store.refresh();
+    const state = aliceShards.getState();
     expect(summarizeShards(state.gateway, state.shards['aliceCo/s/source'])).toEqual({
       kind: 'failed',
       errors: ['connector exited with status 1'],
     });
     steer({ shardStatus: { 'aliceCo/s/source': { code: 'BACKFILL' } } });
-    await store.refresh(alice);
-    const later = useShardsStore.getState();
+    await store.refresh();
+    const later = aliceShards.getState();
     expect(summarizeShards(later.gateway, later.shards['aliceCo/s/source'])).toEqual({
       kind: 'pending',
       code: 'BACKFILL',
@@ -160,18 +158,18 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
   });
 
   it("gets only what the user may read: bob's token does not cover alice's tasks", async () => {
-    const store = useShardsStore.getState();
+    const store = bobShards.getState();
     const off = store.watch('aliceCo/s/source');
-    await store.refresh(bob);
-    const state = useShardsStore.getState();
+    await store.refresh();
+    const state = bobShards.getState();
     expect(state.error).toBeNull();
     expect(state.shards['aliceCo/s/source']).toEqual([]);
     off();
   });
 
   it("loads a collection's first documents, acknowledgements dropped, and says when there are more", async () => {
-    await useShardsStore.getState().loadJournal(alice, 'aliceCo/s/greetings');
-    const preview = useShardsStore.getState().journals['aliceCo/s/greetings'];
+    await aliceShards.getState().loadJournal('aliceCo/s/greetings');
+    const preview = aliceShards.getState().journals['aliceCo/s/greetings'];
     expect(preview).toMatchObject({
       status: 'ready',
       journals: ['aliceCo/s/greetings/pivot=00'],
@@ -182,8 +180,8 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
     expect(preview!.documents[0]).toMatchObject({ id: 1, message: 'Hello #1' });
     expect(preview!.documents.some((d) => (d as { _meta: { ack?: boolean } })._meta.ack)).toBe(false);
 
-    await useShardsStore.getState().loadJournal(alice, 'aliceCo/s/empty');
-    expect(useShardsStore.getState().journals['aliceCo/s/empty']).toMatchObject({
+    await aliceShards.getState().loadJournal('aliceCo/s/empty');
+    expect(aliceShards.getState().journals['aliceCo/s/empty']).toMatchObject({
       status: 'ready',
       documents: [],
       truncated: false,
@@ -191,8 +189,8 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
   });
 
   it("shows the gateway's error when the user may not read the collection", async () => {
-    await useShardsStore.getState().loadJournal(bob, 'aliceCo/s/greetings');
-    expect(useShardsStore.getState().journals['aliceCo/s/greetings']).toMatchObject({
+    await bobShards.getState().loadJournal('aliceCo/s/greetings');
+    expect(bobShards.getState().journals['aliceCo/s/greetings']).toMatchObject({
       status: 'error',
       error: expect.stringMatching(/^Unauthorized: unauthorized `estuary.dev\/collection` label/) as unknown,
     });
@@ -200,17 +198,17 @@ describe('shards store (real API, gateway and data plane doubles)', () => {
 
   it('says there is no data plane when no gateway answers', async () => {
     await dp.gateway.stop();
-    const store = useShardsStore.getState();
+    const store = aliceShards.getState();
     const off = store.watch('aliceCo/s/source');
-    await store.refresh(alice);
-    const state = useShardsStore.getState();
+    await store.refresh();
+    const state = aliceShards.getState();
     expect(state.gateway).toBe('down');
     expect(state.error).toMatch(new RegExp(`^the data-plane gateway at ${dp.gatewayUrl} is not reachable`));
     expect(summarizeShards(state.gateway, state.shards['aliceCo/s/source'])).toEqual({
       kind: 'no-data-plane',
     });
-    await store.loadJournal(alice, 'aliceCo/s/greetings');
-    expect(useShardsStore.getState().journals['aliceCo/s/greetings']?.status).toBe('no-data-plane');
+    await store.loadJournal('aliceCo/s/greetings');
+    expect(aliceShards.getState().journals['aliceCo/s/greetings']?.status).toBe('no-data-plane');
     off();
   });
 });

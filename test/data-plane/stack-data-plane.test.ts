@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isAlive } from '../../main/process/process-group.js';
 import { gatewayVerificationKey } from '../../main/services/data-plane/gateway-registration.js';
-import { summarizeShards, useShardsStore } from '../../renderer/src/stores/shards-store.js';
+import { fixedClients } from '../../renderer/src/api/clients.js';
+import { createShardsStore, summarizeShards } from '../../renderer/src/stores/shards-store.js';
 import { type StatusJson, TestStack } from '../support/cli.js';
 import { doublesBinDir, gatewayPost, gatewayToken, selector } from './doubles-harness.js';
 
@@ -192,18 +193,19 @@ describe('the data plane in the stack (doubles of the Flow binaries)', () => {
     expect(JSON.parse(forged.text)).toMatchObject({ message: 'Authentication failed: signature is invalid' });
 
     // The GUI's store, with the user's client: token, shard listing, and the collection's first documents.
-    const store = useShardsStore.getState();
+    const shardsStore = createShardsStore(fixedClients(alice));
+    const store = shardsStore.getState();
     const unwatch = store.watch('aliceCo/dp/hello');
     try {
-      await store.refresh(alice);
-      const state = useShardsStore.getState();
+      await store.refresh();
+      const state = shardsStore.getState();
       expect(state.gateway).toBe('up');
       expect(summarizeShards(state.gateway, state.shards['aliceCo/dp/hello'])).toEqual({
         kind: 'running',
         shards: 1,
       });
-      await store.loadJournal(alice, 'aliceCo/dp/greetings');
-      expect(useShardsStore.getState().journals['aliceCo/dp/greetings']).toMatchObject({
+      await store.loadJournal('aliceCo/dp/greetings');
+      expect(shardsStore.getState().journals['aliceCo/dp/greetings']).toMatchObject({
         status: 'ready',
         journals: ['aliceCo/dp/greetings/pivot=00'],
         documents: [

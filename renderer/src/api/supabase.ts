@@ -20,12 +20,6 @@ export function configureSupabase(apiUrl: string, anonKey: string): SupabaseClie
   return client;
 }
 
-/** The signed-in user's client: every control-plane query runs through it, under that user's RLS. */
-export function getSupabase(): SupabaseClient {
-  if (!client) throw new Error('The stack is not connected yet: its API address is unknown.');
-  return client;
-}
-
 /** True once `configureSupabase` has run. */
 export function hasSupabase(): boolean {
   return client !== null;

@@ -5,6 +5,8 @@ import type { AuthRoleRow } from '../../../shared/control-plane-rows.js';
 import type { MailMessage } from '../../../shared/mailbox.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { takeAuthRedirect } from '../api/auth-redirect.js';
+import { setAppClients } from '../api/clients.js';
+import { LatestRequest } from '../lib/latest-request.js';
 import { useToastStore } from './toast-store.js';
 import type { ControlApi } from '../api/control-client.js';
 
@@ -90,7 +92,7 @@ export function signInLink(message: MailMessage): string | null {
 /** The one auth store; `attach` binds it to the client of the connected stack. */
 export const useAuthStore = create<AuthStore>((set, get) => {
   let unsubscribe: (() => void) | null = null;
-  let rolesSeq = 0;
+  const roleLoads = new LatestRequest();
 
   const run = async (label: string, work: (client: SupabaseClient) => Promise<void>): Promise<void> => {
     const client = get().client;
@@ -120,6 +122,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
 
     attach: (client) => {
       if (get().client === client) return;
+      setAppClients({ supabase: client });
       unsubscribe?.();
       set({ client, ready: false, session: null, user: null, roles: [] });
       const { data } = client.auth.onAuthStateChange((event, session) => {
@@ -250,14 +253,16 @@ export const useAuthStore = create<AuthStore>((set, get) => {
       if (!client || !get().session) return set({ roles: [] });
       // Sign-ins in quick succession race their role queries: only the newest may answer, and only for the
       // user still signed in.
-      const seq = ++rolesSeq;
       const userId = get().user?.id;
-      try {
-        const roles = unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' }));
-        if (seq === rolesSeq && get().user?.id === userId) set({ roles });
-      } catch (e) {
-        if (seq === rolesSeq) set({ error: describeApiError(e) });
-      }
+      await roleLoads.run(
+        async () => unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' })),
+        {
+          value: (roles) => {
+            if (get().user?.id === userId) set({ roles });
+          },
+          error: (e) => set({ error: describeApiError(e) }),
+        },
+      );
     },
   };
 });

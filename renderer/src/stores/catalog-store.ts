@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { create } from 'zustand';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 
 import type {
   CatalogSpecType,
@@ -10,7 +10,8 @@ import type {
 } from '../../../shared/control-plane-rows.js';
 import { ApiError, describeApiError, unwrap } from '../api/api-error.js';
 import { copyLiveSpecsToDraft } from '../api/draft-actions.js';
-import { getSupabase } from '../api/supabase.js';
+import { appClients, type Clients } from '../api/clients.js';
+import { type IsLatest, LatestRequest } from '../lib/latest-request.js';
 
 /** The spec types the list filters by, and `all`. */
 export type CatalogTypeFilter = CatalogSpecType | 'all';
@@ -315,108 +316,116 @@ interface CatalogStore {
   /** Copying the spec into a draft ("Edit in a draft"). */
   editing: Section;
   /** Loads a page of the list; an answer to an older query is dropped. */
-  loadList: (query: CatalogQuery, client?: SupabaseClient) => Promise<void>;
+  loadList: (query: CatalogQuery) => Promise<void>;
   /** Loads a live spec, then its history and neighbourhood side by side. */
-  loadSpec: (name: string, client?: SupabaseClient) => Promise<void>;
+  loadSpec: (name: string) => Promise<void>;
   /** Copies the shown spec into a new draft; returns the draft's id (null on error, shown in `editing`). */
-  editInDraft: (client?: SupabaseClient) => Promise<string | null>;
+  editInDraft: () => Promise<string | null>;
 }
 
-/** The catalog: the paged list of live specs and the page of one spec. */
-export const useCatalogStore = create<CatalogStore>((set, get) => {
-  // Sequence numbers: a slow answer to an older request must not overwrite a newer one.
-  let listSeq = 0;
-  let specSeq = 0;
+/**
+ * Makes the catalog store: the paged list of live specs and the page of one spec. Tests pass their own clients,
+ * the GUI uses `appClients`.
+ */
+export function createCatalogStore(clients: Clients = appClients): UseBoundStore<StoreApi<CatalogStore>> {
+  return create<CatalogStore>((set, get) => {
+    // A slow answer to an older request must not overwrite a newer one: one sequence for the list, one for the
+    // spec page (its history and graph answer the spec they were asked for).
+    const lists = new LatestRequest();
+    const specs = new LatestRequest();
 
-  const section = async <T>(
-    key: 'history' | 'graph',
-    seq: number,
-    work: () => Promise<T>,
-    done: (value: T) => Partial<HistoryState & GraphState>,
-  ): Promise<void> => {
-    set({ [key]: { ...get()[key], loading: true, error: null, startedAt: Date.now() } });
-    try {
-      const value = await work();
-      if (seq === specSeq) set({ [key]: { ...get()[key], ...IDLE, ...done(value) } });
-    } catch (e) {
-      if (seq === specSeq) set({ [key]: { ...get()[key], ...IDLE, error: describeApiError(e) } });
-    }
-  };
-
-  return {
-    list: { ...IDLE, query: null, page: null, pageQuery: null },
-    spec: { ...IDLE, name: null, spec: null, notFound: false },
-    history: { ...IDLE, rows: [] },
-    graph: { ...IDLE, data: null },
-    editing: IDLE,
-
-    loadList: async (query, client = getSupabase()) => {
-      const seq = ++listSeq;
-      set({ list: { ...get().list, query, loading: true, error: null, startedAt: Date.now() } });
+    const section = async <T>(
+      key: 'history' | 'graph',
+      isLatest: IsLatest,
+      work: () => Promise<T>,
+      done: (value: T) => Partial<HistoryState & GraphState>,
+    ): Promise<void> => {
+      set({ [key]: { ...get()[key], loading: true, error: null, startedAt: Date.now() } });
       try {
-        const page = await fetchCatalogPage(client, query);
-        if (seq === listSeq) set({ list: { ...IDLE, query, page, pageQuery: query } });
+        const value = await work();
+        if (isLatest()) set({ [key]: { ...get()[key], ...IDLE, ...done(value) } });
       } catch (e) {
-        if (seq === listSeq)
-          set({ list: { ...IDLE, query, page: null, pageQuery: null, error: describeApiError(e) } });
+        if (isLatest()) set({ [key]: { ...get()[key], ...IDLE, error: describeApiError(e) } });
       }
-    },
+    };
 
-    loadSpec: async (name, client = getSupabase()) => {
-      const seq = ++specSeq;
-      const same = get().spec.name === name;
-      set({
-        spec: {
-          ...IDLE,
-          loading: true,
-          startedAt: Date.now(),
-          name,
-          spec: same ? get().spec.spec : null,
-          notFound: false,
-        },
-        editing: IDLE,
-        ...(same ? {} : { history: { ...IDLE, rows: [] }, graph: { ...IDLE, data: null } }),
-      });
-      let spec: LiveSpecExtRow | null;
-      try {
-        spec = await fetchLiveSpec(client, name);
-      } catch (e) {
-        if (seq === specSeq)
-          set({ spec: { ...IDLE, name, spec: null, notFound: false, error: describeApiError(e) } });
-        return;
-      }
-      if (seq !== specSeq) return;
-      set({ spec: { ...IDLE, name, spec, notFound: spec === null } });
-      if (!spec) return;
-      const id = spec.id;
-      await Promise.all([
-        section(
-          'history',
-          seq,
-          () => fetchHistory(client, id),
-          (rows) => ({ rows }),
-        ),
-        section(
-          'graph',
-          seq,
-          () => fetchNeighbourhood(client, id),
-          (data) => ({ data }),
-        ),
-      ]);
-    },
+    return {
+      list: { ...IDLE, query: null, page: null, pageQuery: null },
+      spec: { ...IDLE, name: null, spec: null, notFound: false },
+      history: { ...IDLE, rows: [] },
+      graph: { ...IDLE, data: null },
+      editing: IDLE,
 
-    editInDraft: async (client = getSupabase()) => {
-      const spec = get().spec.spec;
-      if (!spec || get().editing.loading) return null;
-      set({ editing: { loading: true, error: null, startedAt: Date.now() } });
-      try {
-        const id = await copyLiveSpecsToDraft(client, [spec]);
-        set({ editing: IDLE });
-        return id;
-      } catch (e) {
-        set({ editing: { ...IDLE, error: describeApiError(e) } });
-        return null;
-      }
-    },
-  };
-});
+      loadList: async (query) => {
+        set({ list: { ...get().list, query, loading: true, error: null, startedAt: Date.now() } });
+        await lists.run(() => fetchCatalogPage(clients.supabase(), query), {
+          value: (page) => set({ list: { ...IDLE, query, page, pageQuery: query } }),
+          error: (e) =>
+            set({ list: { ...IDLE, query, page: null, pageQuery: null, error: describeApiError(e) } }),
+        });
+      },
+
+      loadSpec: async (name) => {
+        const isLatest = specs.begin();
+        const same = get().spec.name === name;
+        set({
+          spec: {
+            ...IDLE,
+            loading: true,
+            startedAt: Date.now(),
+            name,
+            spec: same ? get().spec.spec : null,
+            notFound: false,
+          },
+          editing: IDLE,
+          ...(same ? {} : { history: { ...IDLE, rows: [] }, graph: { ...IDLE, data: null } }),
+        });
+        let client: SupabaseClient;
+        let spec: LiveSpecExtRow | null;
+        try {
+          client = clients.supabase();
+          spec = await fetchLiveSpec(client, name);
+        } catch (e) {
+          if (isLatest())
+            set({ spec: { ...IDLE, name, spec: null, notFound: false, error: describeApiError(e) } });
+          return;
+        }
+        if (!isLatest()) return;
+        set({ spec: { ...IDLE, name, spec, notFound: spec === null } });
+        if (!spec) return;
+        const id = spec.id;
+        await Promise.all([
+          section(
+            'history',
+            isLatest,
+            () => fetchHistory(client, id),
+            (rows) => ({ rows }),
+          ),
+          section(
+            'graph',
+            isLatest,
+            () => fetchNeighbourhood(client, id),
+            (data) => ({ data }),
+          ),
+        ]);
+      },
+
+      editInDraft: async () => {
+        const spec = get().spec.spec;
+        if (!spec || get().editing.loading) return null;
+        set({ editing: { loading: true, error: null, startedAt: Date.now() } });
+        try {
+          const id = await copyLiveSpecsToDraft(clients.supabase(), [spec]);
+          set({ editing: IDLE });
+          return id;
+        } catch (e) {
+          set({ editing: { ...IDLE, error: describeApiError(e) } });
+          return null;
+        }
+      },
+    };
+  });
+}
+
+/** The GUI's catalog store. */
+export const useCatalogStore = createCatalogStore();

@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 
 import type {
@@ -12,10 +11,10 @@ import type {
 } from '../../../shared/control-plane-rows.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
 import { encryptEndpointConfig } from '../api/endpoint-encryption.js';
-import { getSupabase } from '../api/supabase.js';
+import { appClients, type Clients, type ControlApi } from '../api/clients.js';
+import { LatestRequest } from '../lib/latest-request.js';
 import { useJobsStore } from './jobs-store.js';
 import { explainedText } from '../api/explain-error.js';
-import { useStackStore } from './stack-store.js';
 
 /** A connector tag as the cards list it: everything but the (possibly large) schemas. */
 export type ConnectorTagSummary = Pick<
@@ -145,12 +144,13 @@ export function suggestedCaptureName(imageName: string, roles: readonly AuthRole
   return `${prefix}${imageName.split('/').pop() ?? 'capture'}`;
 }
 
-/** Makes the store; tests pass their own client, the GUI uses the signed-in user's. */
+/** Makes the store; tests pass their own clients, the GUI uses `appClients`. */
 export function createConnectorsStore(
-  getClient: () => SupabaseClient = getSupabase,
+  clients: Clients = appClients,
 ): UseBoundStore<StoreApi<ConnectorsStore>> {
   return create<ConnectorsStore>((set, get) => {
-    let loadSeq = 0;
+    // Only the newest listing may answer: a slow older one would bring back a list already refreshed.
+    const loads = new LatestRequest();
     return {
       connectors: [],
       loading: false,
@@ -166,31 +166,39 @@ export function createConnectorsStore(
       retryError: null,
 
       load: async () => {
-        const seq = ++loadSeq;
         set({ loading: true, error: null });
-        try {
-          const rows = unwrap<ConnectorCardRow[]>(
-            await getClient()
-              .from('connectors')
-              .select(`${CONNECTOR_COLUMNS}, connector_tags(${TAG_SUMMARY_COLUMNS})`)
-              .order('recommended', { ascending: false })
-              .order('image_name')
-              .limit(CONNECTORS_LIMIT),
-          );
-          if (seq !== loadSeq) return;
-          const connectors = rows.map((c) => ({
-            ...c,
-            connector_tags: [...c.connector_tags].sort((a, b) => b.image_tag.localeCompare(a.image_tag)),
-          }));
-          set({ connectors, loading: false, loaded: true });
-        } catch (e) {
-          if (seq === loadSeq) set({ error: describeApiError(e), loading: false });
-        }
+        await loads.run(
+          async () =>
+            unwrap<ConnectorCardRow[]>(
+              await clients
+                .supabase()
+                .from('connectors')
+                .select(`${CONNECTOR_COLUMNS}, connector_tags(${TAG_SUMMARY_COLUMNS})`)
+                .order('recommended', { ascending: false })
+                .order('image_name')
+                .limit(CONNECTORS_LIMIT),
+            ),
+          {
+            value: (rows) => {
+              const connectors = rows.map((c) => ({
+                ...c,
+                connector_tags: [...c.connector_tags].sort((a, b) => b.image_tag.localeCompare(a.image_tag)),
+              }));
+              set({ connectors, loading: false, loaded: true });
+            },
+            error: (e) => set({ error: describeApiError(e), loading: false }),
+          },
+        );
       },
 
       retryTag: async (tagId) => {
-        const api = useStackStore.getState().api;
-        if (!api || get().retrying) return;
+        let api: ControlApi;
+        try {
+          api = clients.control();
+        } catch {
+          return; // not connected to the supervisor (yet): nothing to retry with
+        }
+        if (get().retrying) return;
         set({ retrying: tagId, retryError: null });
         try {
           const retry = await api.call('POST /v1/connector-tags/retry', { tagId });
@@ -214,7 +222,8 @@ export function createConnectorsStore(
         set({ tagLoading: true, tagError: null, tag: get().tag?.id === tagId ? get().tag : null });
         try {
           const rows = unwrap<ConnectorTagDetail[]>(
-            await getClient()
+            await clients
+              .supabase()
               .from('connector_tags')
               .select(`*, connectors(${CONNECTOR_COLUMNS})`)
               .eq('id', tagId),
@@ -228,7 +237,7 @@ export function createConnectorsStore(
       },
 
       startDiscover: async (input) => {
-        const client = getClient();
+        const client = clients.supabase();
         set({ submitting: true, submitError: null });
         let draftId = input.draftId ?? null;
         const newDraft = draftId === null;

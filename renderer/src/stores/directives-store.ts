@@ -9,7 +9,7 @@ import type {
   Json,
 } from '../../../shared/control-plane-rows.js';
 import { describeApiError, unwrap } from '../api/api-error.js';
-import { getSupabase } from '../api/supabase.js';
+import { appClients, type Clients } from '../api/clients.js';
 import { useAuthStore } from './auth-store.js';
 import { type WatchedJob, useJobsStore } from './jobs-store.js';
 
@@ -98,16 +98,16 @@ export function directiveSpec(input: DirectiveInput): { type: string } & Record<
     : { type: input.type };
 }
 
-/** Makes the store; tests pass their own client, the GUI uses the signed-in user's. */
+/** Makes the store; tests pass their own clients, the GUI uses `appClients`. */
 export function createDirectivesStore(
-  getClient: () => SupabaseClient = getSupabase,
+  clients: Clients = appClients,
   onApplied: () => void = () => undefined,
 ): UseBoundStore<StoreApi<DirectivesStore>> {
   return create<DirectivesStore>((set, get) => {
     const act = async <T>(label: string, work: (client: SupabaseClient) => Promise<T>): Promise<T | null> => {
       set({ busy: label, error: null, notice: null });
       try {
-        const result = await work(getClient());
+        const result = await work(clients.supabase());
         set({ busy: null });
         return result;
       } catch (e) {
@@ -147,7 +147,7 @@ export function createDirectivesStore(
       },
 
       load: async () => {
-        const client = getClient();
+        const client = clients.supabase();
         set({ loading: true });
         try {
           const [roles, directives, applied] = await Promise.all([
@@ -231,7 +231,7 @@ export function createDirectivesStore(
         set({ busy: 'Exchanging the token…' });
         try {
           const data = unwrap<ExchangedDirective | ExchangedDirective[]>(
-            await getClient().rpc('exchange_directive_token', { bearer_token: bearer }),
+            await clients.supabase().rpc('exchange_directive_token', { bearer_token: bearer }),
           );
           const exchanged = Array.isArray(data) ? data[0] : data;
           if (!exchanged) throw new Error('The API returned no application for the token.');
@@ -260,7 +260,7 @@ export function createDirectivesStore(
       submitClaims: async (claims) => {
         const pending = get().pending;
         if (!pending) return null;
-        const client = getClient();
+        const client = clients.supabase();
         set({ busy: 'Sending the claims…', applyError: null });
         try {
           // Updating the claims (re-)queues the application for the agent (a trigger does it).
@@ -289,6 +289,6 @@ export function createDirectivesStore(
 }
 
 /** The GUI's directives store; an applied directive may give the user new roles (e.g. a new tenant). */
-export const useDirectivesStore = createDirectivesStore(getSupabase, () => {
+export const useDirectivesStore = createDirectivesStore(appClients, () => {
   void useAuthStore.getState().loadRoles();
 });

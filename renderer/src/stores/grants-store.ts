@@ -3,7 +3,8 @@ import { create, type StoreApi, type UseBoundStore } from 'zustand';
 
 import type { CombinedGrantRow, GrantCapability } from '../../../shared/control-plane-rows.js';
 import { ApiError, describeApiError, unwrap } from '../api/api-error.js';
-import { getSupabase } from '../api/supabase.js';
+import { appClients, type Clients } from '../api/clients.js';
+import { LatestRequest } from '../lib/latest-request.js';
 import { useAuthStore } from './auth-store.js';
 
 /** The capabilities a grant may give, lowest first. */
@@ -100,13 +101,14 @@ export function grantsFilterTree(filter: string): string | null {
     .join(',');
 }
 
-/** Makes the store; tests pass their own client, the GUI uses the signed-in user's. */
+/** Makes the store; tests pass their own clients, the GUI uses `appClients`. */
 export function createGrantsStore(
-  getClient: () => SupabaseClient = getSupabase,
+  clients: Clients = appClients,
   onRolesChanged: () => void = () => undefined,
 ): UseBoundStore<StoreApi<GrantsStore>> {
   return create<GrantsStore>((set, get) => {
-    let loadSeq = 0;
+    // A slower answer to an older filter (or to the previous user) must not replace the newer one.
+    const loads = new LatestRequest();
 
     /** Runs an action: its label while busy, its error (PostgREST's message) or its notice after. */
     const act = async (
@@ -115,7 +117,7 @@ export function createGrantsStore(
     ): Promise<boolean> => {
       set({ busy: label, error: null, notice: null });
       try {
-        const notice = await work(getClient());
+        const notice = await work(clients.supabase());
         set({ notice, busy: null });
         onRolesChanged();
         await get().load();
@@ -140,7 +142,7 @@ export function createGrantsStore(
 
       forUser: (userId) => {
         if (get().userId === userId) return;
-        loadSeq++;
+        loads.dropAll();
         set({
           userId,
           grants: [],
@@ -156,26 +158,28 @@ export function createGrantsStore(
       setFilter: (filter) => set({ filter }),
 
       load: async () => {
-        const seq = ++loadSeq;
         set({ loading: true });
-        try {
-          let query = getClient()
-            .from('combined_grants_ext')
-            .select('*', { count: 'exact' })
-            .order('object_role')
-            .order('subject_role', { nullsFirst: true })
-            .order('user_email')
-            .range(0, GRANTS_PAGE - 1);
-          const tree = grantsFilterTree(get().filter);
-          if (tree) query = query.or(tree);
-          const result = await query;
-          const grants = unwrap<CombinedGrantRow[]>(result);
-          // A slower answer to an older filter must not replace the newer one.
-          if (seq === loadSeq)
-            set({ grants, total: result.count, loading: false, loaded: true, loadError: null });
-        } catch (e) {
-          if (seq === loadSeq) set({ loadError: describeApiError(e), loading: false });
-        }
+        await loads.run(
+          async () => {
+            let query = clients
+              .supabase()
+              .from('combined_grants_ext')
+              .select('*', { count: 'exact' })
+              .order('object_role')
+              .order('subject_role', { nullsFirst: true })
+              .order('user_email')
+              .range(0, GRANTS_PAGE - 1);
+            const tree = grantsFilterTree(get().filter);
+            if (tree) query = query.or(tree);
+            const result = await query;
+            return { grants: unwrap<CombinedGrantRow[]>(result), total: result.count };
+          },
+          {
+            value: ({ grants, total }) =>
+              set({ grants, total, loading: false, loaded: true, loadError: null }),
+            error: (e) => set({ loadError: describeApiError(e), loading: false }),
+          },
+        );
       },
 
       addUserGrant: (input) =>
@@ -232,6 +236,6 @@ export function createGrantsStore(
 }
 
 /** The GUI's grants store; a changed grant may change the signed-in user's own roles. */
-export const useGrantsStore = createGrantsStore(getSupabase, () => {
+export const useGrantsStore = createGrantsStore(appClients, () => {
   void useAuthStore.getState().loadRoles();
 });

@@ -1,7 +1,7 @@
-import { create } from 'zustand';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 
 import type { MigrationsInfo, PendingFileContent } from '../../../shared/control-api.js';
-import { useStackStore } from './stack-store.js';
+import { appClients, type Clients } from '../api/clients.js';
 
 /** The migrations page's state: what the control API reports, the pending file open, the lint in flight. */
 export interface MigrationsStore {
@@ -21,53 +21,56 @@ export interface MigrationsStore {
   runLint: () => Promise<void>;
 }
 
-/** The one store of the migrations page; every call goes through the stack store's control API client. */
-export const useMigrationsStore = create<MigrationsStore>((set, get) => {
-  const api = (): NonNullable<ReturnType<typeof useStackStore.getState>['api']> => {
-    const client = useStackStore.getState().api;
-    if (!client) throw new Error('not connected to the control API yet');
-    return client;
-  };
-  const failed = (error: unknown): void =>
-    set({ error: error instanceof Error ? error.message : String(error) });
-  return {
-    info: null,
-    loading: false,
-    error: null,
-    open: null,
-    lintSince: null,
-    async load() {
-      set({ loading: true });
-      try {
-        set({ info: await api().call('GET /v1/migrations', {}), error: null });
-      } catch (error: unknown) {
-        failed(error);
-      } finally {
-        set({ loading: false });
-      }
-    },
-    async openPending(file) {
-      try {
-        set({ open: await api().call('GET /v1/migrations/pending', { file }), error: null });
-      } catch (error: unknown) {
-        failed(error);
-      }
-    },
-    closePending() {
-      set({ open: null });
-    },
-    async runLint() {
-      if (get().lintSince !== null) return;
-      set({ lintSince: Date.now(), error: null });
-      try {
-        const lint = await api().call('POST /v1/migrations/lint', {});
-        const info = get().info;
-        set({ info: info ? { ...info, lint } : info });
-      } catch (error: unknown) {
-        failed(error);
-      } finally {
-        set({ lintSince: null });
-      }
-    },
-  };
-});
+/** Makes the store of the migrations page; every call goes through the control API client of `clients`. */
+export function createMigrationsStore(
+  clients: Clients = appClients,
+): UseBoundStore<StoreApi<MigrationsStore>> {
+  return create<MigrationsStore>((set, get) => {
+    const api = (): ReturnType<Clients['control']> => clients.control();
+    const failed = (error: unknown): void =>
+      set({ error: error instanceof Error ? error.message : String(error) });
+    return {
+      info: null,
+      loading: false,
+      error: null,
+      open: null,
+      lintSince: null,
+      async load() {
+        set({ loading: true });
+        try {
+          set({ info: await api().call('GET /v1/migrations', {}), error: null });
+        } catch (error: unknown) {
+          failed(error);
+        } finally {
+          set({ loading: false });
+        }
+      },
+      async openPending(file) {
+        try {
+          set({ open: await api().call('GET /v1/migrations/pending', { file }), error: null });
+        } catch (error: unknown) {
+          failed(error);
+        }
+      },
+      closePending() {
+        set({ open: null });
+      },
+      async runLint() {
+        if (get().lintSince !== null) return;
+        set({ lintSince: Date.now(), error: null });
+        try {
+          const lint = await api().call('POST /v1/migrations/lint', {});
+          const info = get().info;
+          set({ info: info ? { ...info, lint } : info });
+        } catch (error: unknown) {
+          failed(error);
+        } finally {
+          set({ lintSince: null });
+        }
+      },
+    };
+  });
+}
+
+/** The GUI's migrations store. */
+export const useMigrationsStore = createMigrationsStore();

@@ -1,7 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { create } from 'zustand';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 
 import { describeApiError } from '../api/api-error.js';
+import { appClients, type Clients } from '../api/clients.js';
 import {
   authCovers,
   base64Bytes,
@@ -62,20 +63,15 @@ interface ShardsStore {
    * One round: a token for the watched names (reused while it covers them), then one shard listing. Asked for
    * during a round, it runs once more after it.
    */
-  refresh: (client: SupabaseClient) => Promise<void>;
+  refresh: () => Promise<void>;
   /** Polls every `intervalMs` while at least one caller keeps it; returns the function to release it. */
-  startPolling: (client: SupabaseClient, intervalMs?: number) => () => void;
+  startPolling: (intervalMs?: number) => () => void;
   /** Loads the first documents of a collection (all its journals, up to PREVIEW_DOCUMENTS). */
-  loadJournal: (client: SupabaseClient, collection: string) => Promise<void>;
+  loadJournal: (collection: string) => Promise<void>;
 }
 
 /** Tokens per client, by user and the sorted prefixes they were asked for; they expire after an hour. */
 const tokens = new WeakMap<SupabaseClient, Map<string, GatewayAuth>>();
-let polling: { client: SupabaseClient; timer: ReturnType<typeof setInterval>; holders: number } | null = null;
-let refreshing: Promise<void> | null = null;
-/** A round asked for while one runs: it runs next, so names watched meanwhile are not left for the interval. */
-let followUp: Promise<void> | null = null;
-let soon: ReturnType<typeof setTimeout> | null = null;
 
 async function tokenFor(
   client: SupabaseClient,
@@ -114,138 +110,147 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : describeApiError(error);
 }
 
-/** Shard status through the data-plane gateway, and journal previews. */
-export const useShardsStore = create<ShardsStore>((set, get) => ({
-  gateway: 'unknown',
-  shards: {},
-  watched: {},
-  error: null,
-  refreshedAt: null,
-  journals: {},
+/**
+ * Makes the store of shard status through the data-plane gateway, and journal previews. Each round asks
+ * `clients` for the Supabase client it gets its gateway token with (so polling follows a new client or user);
+ * tests pass their own clients, the GUI uses `appClients`.
+ */
+export function createShardsStore(clients: Clients = appClients): UseBoundStore<StoreApi<ShardsStore>> {
+  let polling: { timer: ReturnType<typeof setInterval>; holders: number } | null = null;
+  let refreshing: Promise<void> | null = null;
+  /** A round asked for while one runs: it runs next, so names watched meanwhile are not left for the interval. */
+  let followUp: Promise<void> | null = null;
+  let soon: ReturnType<typeof setTimeout> | null = null;
+  return create<ShardsStore>((set, get) => ({
+    gateway: 'unknown',
+    shards: {},
+    watched: {},
+    error: null,
+    refreshedAt: null,
+    journals: {},
 
-  watch(taskName) {
-    const isNew = !(taskName in get().watched);
-    set({ watched: { ...get().watched, [taskName]: (get().watched[taskName] ?? 0) + 1 } });
-    // A badge that appears while polling gets its status now rather than at the next interval.
-    if (isNew && polling && !soon) {
-      const client = polling.client;
-      soon = setTimeout(() => {
-        soon = null;
-        void get().refresh(client);
-      }, 50);
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const count = (get().watched[taskName] ?? 1) - 1;
-      const watched = { ...get().watched };
-      if (count > 0) watched[taskName] = count;
-      else delete watched[taskName];
-      set({ watched });
-    };
-  },
-
-  refresh(client) {
-    if (refreshing) {
-      followUp ??= refreshing.then(() => {
-        followUp = null;
-        return get().refresh(client);
-      });
-      return followUp;
-    }
-    refreshing = (async () => {
-      const names = Object.keys(get().watched).sort();
-      if (names.length === 0) return;
-      try {
-        const shards = await withToken(client, names, async (auth) => {
-          const readable = names.filter((n) => auth.prefixes.some((p) => n.startsWith(p)));
-          if (readable.length === 0) return [];
-          return listShards(auth, {
-            include: { labels: readable.map((value) => ({ name: 'estuary.dev/task-name', value })) },
-          });
-        });
-        const byTask: Record<string, Shard[]> = Object.fromEntries(names.map((n) => [n, []]));
-        for (const shard of shards) {
-          const task = labelValue(shard.spec, 'estuary.dev/task-name');
-          if (task !== undefined) (byTask[task] ??= []).push(shard);
-        }
-        set({ gateway: 'up', shards: byTask, error: null, refreshedAt: Date.now() });
-      } catch (error: unknown) {
-        set({
-          gateway: error instanceof GatewayUnreachableError ? 'down' : get().gateway,
-          error: messageOf(error),
-          refreshedAt: Date.now(),
-        });
+    watch(taskName) {
+      const isNew = !(taskName in get().watched);
+      set({ watched: { ...get().watched, [taskName]: (get().watched[taskName] ?? 0) + 1 } });
+      // A badge that appears while polling gets its status now rather than at the next interval.
+      if (isNew && polling && !soon) {
+        soon = setTimeout(() => {
+          soon = null;
+          void get().refresh();
+        }, 50);
       }
-    })().finally(() => {
-      refreshing = null;
-    });
-    return refreshing;
-  },
-
-  startPolling(client, intervalMs = SHARDS_INTERVAL_MS) {
-    if (polling && polling.client !== client) {
-      clearInterval(polling.timer);
-      polling = { ...polling, client, timer: setInterval(() => void get().refresh(client), intervalMs) };
-    }
-    polling ??= { client, timer: setInterval(() => void get().refresh(client), intervalMs), holders: 0 };
-    polling.holders++;
-    void get().refresh(client);
-    let released = false;
-    return () => {
-      if (released || !polling) return;
-      released = true;
-      polling.holders--;
-      if (polling.holders <= 0) {
-        clearInterval(polling.timer);
-        polling = null;
-      }
-    };
-  },
-
-  async loadJournal(client, collection) {
-    const update = (patch: Partial<JournalPreviewState>): void => {
-      const current: JournalPreviewState = get().journals[collection] ?? {
-        status: 'loading',
-        documents: [],
-        journals: [],
-        truncated: false,
-        error: null,
-        loadedAt: null,
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const count = (get().watched[taskName] ?? 1) - 1;
+        const watched = { ...get().watched };
+        if (count > 0) watched[taskName] = count;
+        else delete watched[taskName];
+        set({ watched });
       };
-      set({ journals: { ...get().journals, [collection]: { ...current, ...patch } } });
-    };
-    update({ status: 'loading', error: null });
-    try {
-      const preview = await withToken(client, [collection], async (auth) => {
-        const journals = await listJournals(auth, {
-          include: { labels: [{ name: 'estuary.dev/collection', value: collection }] },
+    },
+
+    refresh() {
+      if (refreshing) {
+        followUp ??= refreshing.then(() => {
+          followUp = null;
+          return get().refresh();
         });
-        const names = journals.map((j) => j.name).sort();
-        const documents: unknown[] = [];
-        let truncated = false;
-        for (const journal of names) {
-          if (documents.length >= PREVIEW_DOCUMENTS) {
-            truncated = true;
-            break;
+        return followUp;
+      }
+      refreshing = (async () => {
+        const names = Object.keys(get().watched).sort();
+        if (names.length === 0) return;
+        try {
+          const shards = await withToken(clients.supabase(), names, async (auth) => {
+            const readable = names.filter((n) => auth.prefixes.some((p) => n.startsWith(p)));
+            if (readable.length === 0) return [];
+            return listShards(auth, {
+              include: { labels: readable.map((value) => ({ name: 'estuary.dev/task-name', value })) },
+            });
+          });
+          const byTask: Record<string, Shard[]> = Object.fromEntries(names.map((n) => [n, []]));
+          for (const shard of shards) {
+            const task = labelValue(shard.spec, 'estuary.dev/task-name');
+            if (task !== undefined) (byTask[task] ??= []).push(shard);
           }
-          const read = await firstDocuments(auth, journal, PREVIEW_DOCUMENTS - documents.length);
-          documents.push(...read.documents);
-          truncated ||= read.truncated;
+          set({ gateway: 'up', shards: byTask, error: null, refreshedAt: Date.now() });
+        } catch (error: unknown) {
+          set({
+            gateway: error instanceof GatewayUnreachableError ? 'down' : get().gateway,
+            error: messageOf(error),
+            refreshedAt: Date.now(),
+          });
         }
-        return { documents, journals: names, truncated };
+      })().finally(() => {
+        refreshing = null;
       });
-      update({ status: 'ready', ...preview, loadedAt: Date.now() });
-    } catch (error: unknown) {
-      update({
-        status: error instanceof GatewayUnreachableError ? 'no-data-plane' : 'error',
-        error: messageOf(error),
-        loadedAt: Date.now(),
-      });
-    }
-  },
-}));
+      return refreshing;
+    },
+
+    startPolling(intervalMs = SHARDS_INTERVAL_MS) {
+      polling ??= { timer: setInterval(() => void get().refresh(), intervalMs), holders: 0 };
+      polling.holders++;
+      void get().refresh();
+      let released = false;
+      return () => {
+        if (released || !polling) return;
+        released = true;
+        polling.holders--;
+        if (polling.holders <= 0) {
+          clearInterval(polling.timer);
+          polling = null;
+        }
+      };
+    },
+
+    async loadJournal(collection) {
+      const update = (patch: Partial<JournalPreviewState>): void => {
+        const current: JournalPreviewState = get().journals[collection] ?? {
+          status: 'loading',
+          documents: [],
+          journals: [],
+          truncated: false,
+          error: null,
+          loadedAt: null,
+        };
+        set({ journals: { ...get().journals, [collection]: { ...current, ...patch } } });
+      };
+      update({ status: 'loading', error: null });
+      try {
+        const preview = await withToken(clients.supabase(), [collection], async (auth) => {
+          const journals = await listJournals(auth, {
+            include: { labels: [{ name: 'estuary.dev/collection', value: collection }] },
+          });
+          const names = journals.map((j) => j.name).sort();
+          const documents: unknown[] = [];
+          let truncated = false;
+          for (const journal of names) {
+            if (documents.length >= PREVIEW_DOCUMENTS) {
+              truncated = true;
+              break;
+            }
+            const read = await firstDocuments(auth, journal, PREVIEW_DOCUMENTS - documents.length);
+            documents.push(...read.documents);
+            truncated ||= read.truncated;
+          }
+          return { documents, journals: names, truncated };
+        });
+        update({ status: 'ready', ...preview, loadedAt: Date.now() });
+      } catch (error: unknown) {
+        update({
+          status: error instanceof GatewayUnreachableError ? 'no-data-plane' : 'error',
+          error: messageOf(error),
+          loadedAt: Date.now(),
+        });
+      }
+    },
+  }));
+}
+
+/** The GUI's shards store. */
+export const useShardsStore = createShardsStore();
 
 /**
  * The first `limit` documents of a journal: its write head first (a metadata-only read), then one bounded read

@@ -5,6 +5,7 @@ import type { StackEvent, StackPhaseEvent } from '../../../shared/stack-events.j
 import type { StackStatus } from '../../../shared/stack-status.js';
 import type { ControlApi } from '../api/control-client.js';
 import { busyBody } from '../api/busy-error.js';
+import { setAppClients } from '../api/clients.js';
 import { explainedText } from '../api/explain-error.js';
 import { useAuthStore } from './auth-store.js';
 
@@ -93,6 +94,7 @@ export const useStackStore = create<StackStore>((set, get) => {
     preflightRunning: false,
     settings: null,
     connect(api) {
+      setAppClients({ control: api });
       set({ api });
       void get().refresh();
       void get().loadPreflight();

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 
-import { getSupabase, hasSupabase } from '../../api/supabase.js';
+import { hasSupabase } from '../../api/supabase.js';
 import { PREVIEW_DOCUMENTS, useShardsStore } from '../../stores/shards-store.js';
 
 /** The props of a journal preview. */
@@ -13,10 +13,10 @@ export function JournalPreview({ collection }: JournalPreviewProps): React.JSX.E
   const preview = useShardsStore((s) => s.journals[collection]);
   const load = useShardsStore((s) => s.loadJournal);
   const reload = (): void => {
-    if (hasSupabase()) void load(getSupabase(), collection);
+    if (hasSupabase()) void load(collection);
   };
   useEffect(() => {
-    if (hasSupabase()) void load(getSupabase(), collection);
+    if (hasSupabase()) void load(collection);
   }, [collection, load]);
 
   let body: React.JSX.Element;

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 
-import { getSupabase, hasSupabase } from '../../api/supabase.js';
+import { hasSupabase } from '../../api/supabase.js';
 import { type ShardSummary, summarizeShards, useShardsStore } from '../../stores/shards-store.js';
 
 /** The props of a shard status badge. */
@@ -48,7 +48,7 @@ export function ShardStatusBadge({ catalogName, specType }: ShardStatusBadgeProp
     if (specType === 'test' || !hasSupabase()) return undefined;
     const store = useShardsStore.getState();
     const unwatch = store.watch(catalogName);
-    const release = store.startPolling(getSupabase());
+    const release = store.startPolling();
     return () => {
       release();
       unwatch();
