@@ -66,13 +66,7 @@ export function planRead(
   const node = planNode(planning, base, 't0', input.select, '', 0);
   for (const path of input.levels.keys()) {
     if (!planning.usedPaths.has(path)) {
-      throw new ApiError(
-        400,
-        'PGRST108',
-        `'${path}' is not an embedded resource in this request`,
-        null,
-        `Verify that '${path}' is included in the 'select' query parameter.`,
-      );
+      throw notEmbedded(path);
     }
   }
   return node;
@@ -319,13 +313,7 @@ function planOrder(
   if (term.relation !== undefined) {
     const embed = embeds.find((e) => e.name === term.relation);
     if (!embed) {
-      throw new ApiError(
-        400,
-        'PGRST108',
-        `'${term.relation}' is not an embedded resource in this request`,
-        null,
-        `Verify that '${term.relation}' is included in the 'select' query parameter.`,
-      );
+      throw notEmbedded(term.relation);
     }
     if (!embed.toOne) {
       throw new ApiError(
@@ -357,4 +345,15 @@ export function refersTo(tree: LogicTree, embed: EmbedPlan): boolean {
   if (tree.kind === 'embedNull') return tree.embed === embed;
   if (tree.kind === 'logic') return tree.children.some((c) => refersTo(c, embed));
   return false;
+}
+
+/** PGRST108: a filter, order or limit names an embed the select does not have. */
+function notEmbedded(path: string): ApiError {
+  return new ApiError(
+    400,
+    'PGRST108',
+    `'${path}' is not an embedded resource in this request`,
+    null,
+    `Verify that '${path}' is included in the 'select' query parameter.`,
+  );
 }

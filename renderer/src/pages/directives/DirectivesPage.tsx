@@ -8,6 +8,7 @@ import { ApplyDirective } from './ApplyDirective.js';
 import './directives.css';
 import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
+import { ActionStatus } from '../../components/feedback/ActionStatus.js';
 
 /** Directives: apply one by token, the user's applications, and the directives they administer. */
 export function DirectivesPage(): React.JSX.Element {
@@ -29,19 +30,7 @@ export function DirectivesPage(): React.JSX.Element {
       <div className="toolbar">
         <h2 className="page-title">Directives</h2>
         <span className="muted">Operations the agent applies for whoever holds their token.</span>
-        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
-        <div role="status" aria-live="polite" className="directives-status">
-          {busy && (
-            <span>
-              <span className="spinner inline" aria-hidden="true" /> {busy}
-            </span>
-          )}
-          {notice && !busy && (
-            <span className="notice-good" data-testid="directives-notice">
-              {notice}
-            </span>
-          )}
-        </div>
+        <ActionStatus busy={busy} notice={notice} className="directives-status" testId="directives-notice" />
       </div>
       {error && <ErrorNotice error={error} testId="directives-error" />}
       <ApplyDirective />

@@ -7,6 +7,7 @@ import { GrantsTable } from './GrantsTable.js';
 import './grants.css';
 import { QueryStates } from '../../components/feedback/QueryStates.js';
 import { ErrorNotice } from '../../components/feedback/ErrorNotice.js';
+import { ActionStatus } from '../../components/feedback/ActionStatus.js';
 
 /** Typing settles for this long before the filter goes to the server. */
 const FILTER_DEBOUNCE_MS = 250;
@@ -64,19 +65,7 @@ export function GrantsPage(): React.JSX.Element {
               : `${grants.length} grants`}
           {loading && loaded ? ' (refreshing…)' : ''}
         </span>
-        {/* In the toolbar: a status line of its own left a gap above the panels when idle. */}
-        <div role="status" aria-live="polite" className="grants-status">
-          {busy && (
-            <span>
-              <span className="spinner inline" aria-hidden="true" /> {busy}
-            </span>
-          )}
-          {notice && !busy && (
-            <span className="notice-good" data-testid="grants-notice">
-              {notice}
-            </span>
-          )}
-        </div>
+        <ActionStatus busy={busy} notice={notice} className="grants-status" testId="grants-notice" />
       </div>
       <p className="muted">
         {adminOf.length > 0
