@@ -1112,4 +1112,235 @@ describe('REST: postgrest-js upstream cases', () => {
       expect(ranged).toEqual(ok([{ messages: [{ id: 2 }] }, ...empty]));
     });
   });
+
+  describe('computed relationships (embeded_functions_join.test.ts)', () => {
+    // Upstream's data has a third message (id 4, on channel 3); it is added for these cases only.
+    beforeAll(async () => {
+      await runSql(
+        env.db.url,
+        `insert into public.messages (id, message, channel_id, username)
+         values (4, 'Some message on channel wihtout details', 3, 'supabot')`,
+      );
+    });
+    afterAll(async () => {
+      await runSql(env.db.url, 'delete from public.messages where id = 4');
+    });
+    const message = (id: number, channel_id: number, text: string) => ({
+      channel_id,
+      data: null,
+      id,
+      message: text,
+      username: 'supabot',
+    });
+    const hello = message(1, 1, 'Hello World 👋');
+    const perfection = message(
+      2,
+      2,
+      'Perfection is attained, not when there is nothing more to add, but when there is nothing left to take away.',
+    );
+    const some = message(4, 3, 'Some message on channel wihtout details');
+    const others = ['kiwicopple', 'awailas', 'jsonuser', 'dragarcia'];
+    /** The rows keyed by username, so the unordered top level compares regardless of heap order. */
+    const byUser = (data: unknown): Map<unknown, unknown> =>
+      new Map((data as { username: unknown }[]).map((r) => [r.username, r]));
+    const usersOutcome = async (table: string, sel: string): Promise<Map<unknown, unknown>> => {
+      const res = await outcome(sb.from(table).select(sel));
+      expect(res.error).toBeNull();
+      expect(res.status).toBe(200);
+      return byUser(res.data);
+    };
+    const perUser = (key: string, supabot: unknown, empty: unknown, users = others) =>
+      byUser([{ [key]: supabot, username: 'supabot' }, ...users.map((u) => ({ [key]: empty, username: u }))]);
+    const pick = (m: Record<string, unknown>, keys: string[]) =>
+      Object.fromEntries(keys.map((k) => [k, m[k]]));
+
+    it('a function returning setof a table embeds its rows (to-many), with fields selected', async () => {
+      expect(await outcome(sb.from('channels').select('id, all_channels_messages:get_messages(*)'))).toEqual(
+        ok([
+          { all_channels_messages: [hello], id: 1 },
+          { all_channels_messages: [perfection], id: 2 },
+          { all_channels_messages: [some], id: 3 },
+        ]),
+      );
+      expect(
+        await outcome(sb.from('channels').select('id, all_channels_messages:get_messages(id,message)')),
+      ).toEqual(
+        ok(
+          [hello, perfection, some].map((m) => ({
+            all_channels_messages: [pick(m, ['id', 'message'])],
+            id: m.channel_id,
+          })),
+        ),
+      );
+    });
+
+    it('an overloaded function is picked by the origin table, and computed fields work inside it', async () => {
+      const all = [hello, perfection, some];
+      expect(await usersOutcome('users', 'username, all_user_messages:get_messages(*)')).toEqual(
+        perUser('all_user_messages', all, []),
+      );
+      expect(await usersOutcome('users', 'username, all_user_messages:get_messages(id,message)')).toEqual(
+        perUser(
+          'all_user_messages',
+          all.map((m) => pick(m, ['id', 'message'])),
+          [],
+        ),
+      );
+      expect(
+        await usersOutcome('users', 'username, all_user_messages:get_messages(id,message, blurb_message)'),
+      ).toEqual(
+        perUser(
+          'all_user_messages',
+          all.map((m) => ({ ...pick(m, ['id', 'message']), blurb_message: m.message.slice(0, 3) })),
+          [],
+        ),
+      );
+    });
+
+    it('a function returning one row embeds an object: all-null for a row type, null for setof rows 1', async () => {
+      // This fixture also gives kiwicopple a profile (id 2), which upstream's snapshot data lacked.
+      const profiles = async (sel: string, key: string, empty: unknown, cols = ['id', 'username']) => {
+        const got = await usersOutcome('users', `username, ${key}:${sel}`);
+        const want = perUser(key, pick({ id: 1, username: 'supabot' }, cols), empty, [
+          'awailas',
+          'jsonuser',
+          'dragarcia',
+        ]);
+        want.set('kiwicopple', {
+          [key]: pick({ id: 2, username: 'kiwicopple' }, cols),
+          username: 'kiwicopple',
+        });
+        expect(got).toEqual(want);
+      };
+      await profiles('get_user_profile(*)', 'user_called_profile', { id: null, username: null });
+      await profiles('get_user_profile_non_nullable(*)', 'user_called_profile_not_null', null);
+      await profiles('get_user_profile(username)', 'user_called_profile', { username: null }, ['username']);
+      expect(
+        await outcome(sb.from('messages').select('id, user:function_returning_single_row(status, username)')),
+      ).toEqual(ok([1, 2, 4].map((id) => ({ id, user: { status: 'ONLINE', username: 'supabot' } }))));
+    });
+
+    it('embeds nest under a computed relationship', async () => {
+      expect(
+        await outcome(
+          sb.from('channels').select('id, all_channels_messages:get_messages(id,message,channels(id,slug))'),
+        ),
+      ).toEqual(
+        ok(
+          [hello, perfection, some].map((m, i) => ({
+            all_channels_messages: [
+              {
+                channels: { id: m.channel_id, slug: ['public', 'random', 'other'][i] },
+                id: m.id,
+                message: m.message,
+              },
+            ],
+            id: m.channel_id,
+          })),
+        ),
+      );
+    });
+
+    it('views as the origin and as the target', async () => {
+      const all = [hello, perfection, some];
+      const active = ['awailas', 'jsonuser', 'dragarcia'];
+      expect(await usersOutcome('users', 'username, user_messages:get_user_messages(*)')).toEqual(
+        perUser('user_messages', all, []),
+      );
+      expect(
+        await usersOutcome('active_users', 'username, active_user_messages:get_active_user_messages(*)'),
+      ).toEqual(perUser('active_user_messages', all, [], active));
+      const recent = [some, perfection, hello];
+      expect(await usersOutcome('users', 'username, recent_messages:get_user_recent_messages(*)')).toEqual(
+        perUser('recent_messages', recent, []),
+      );
+      expect(
+        await usersOutcome('active_users', 'username, recent_messages:get_user_recent_messages(*)'),
+      ).toEqual(perUser('recent_messages', recent, [], active));
+      expect(
+        await usersOutcome('users', 'username, user_messages:get_user_messages(id,message,blurb_message)'),
+      ).toEqual(
+        perUser(
+          'user_messages',
+          all.map((m) => ({ ...pick(m, ['id', 'message']), blurb_message: m.message.slice(0, 3) })),
+          [],
+        ),
+      );
+    });
+
+    // Beyond upstream's cases: the rest of PostgREST's documented behaviour of computed relationships.
+    it('overrides a same-named foreign-key relationship; filters, order, limit, !inner and spreads apply', async () => {
+      // channels(messages) names the next channel, so its answers differ from the foreign key's.
+      await runSql(
+        env.db.url,
+        `create function public.channels(m public.messages) returns setof public.channels
+           language sql stable rows 1 as $$ select * from public.channels where id = m.channel_id % 3 + 1 $$`,
+      );
+      await env.server.reloadSchema();
+      try {
+        expect(await outcome(sb.from('messages').select('id, channels(id)').order('id'))).toEqual(
+          ok([
+            { channels: { id: 2 }, id: 1 },
+            { channels: { id: 3 }, id: 2 },
+            { channels: { id: 1 }, id: 4 },
+          ]),
+        );
+        expect(await outcome(sb.from('messages').select('id, ...channels(slug)').order('id'))).toEqual(
+          ok([
+            { id: 1, slug: 'random' },
+            { id: 2, slug: 'other' },
+            { id: 4, slug: 'public' },
+          ]),
+        );
+      } finally {
+        await runSql(env.db.url, 'drop function public.channels(public.messages)');
+        await env.server.reloadSchema();
+      }
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .select('username, get_messages(id)')
+            .eq('username', 'supabot')
+            .gt('get_messages.id', 1)
+            .order('id', { referencedTable: 'get_messages', ascending: false })
+            .limit(1, { referencedTable: 'get_messages' }),
+        ),
+      ).toEqual(ok([{ get_messages: [{ id: 4 }], username: 'supabot' }]));
+      expect(
+        await outcome(sb.from('channels').select('id, get_messages!inner(id)').eq('get_messages.id', 2)),
+      ).toEqual(ok([{ get_messages: [{ id: 2 }], id: 2 }]));
+      expect(
+        await outcome(
+          sb
+            .from('users')
+            .insert({ username: 'zed' })
+            .select('username, get_messages(id)')
+            .rollback()
+            .single(),
+        ),
+      ).toEqual({ ...ok({ get_messages: [], username: 'zed' }), status: 201, statusText: 'Created' });
+    });
+
+    it('PGRST200 for a function that does not take the row', async () => {
+      const notFound = (target: string) => ({
+        count: null,
+        data: null,
+        error: {
+          code: 'PGRST200',
+          details: `Searched for a foreign key relationship between 'channels' and '${target}' in the schema 'public', but no matches were found.`,
+          hint: null,
+          message: `Could not find a relationship between 'channels' and '${target}' in the schema cache`,
+        },
+        status: 400,
+        statusText: 'Bad Request',
+      });
+      expect(await outcome(sb.from('channels').select('id, user:function_returning_row(*)'))).toEqual(
+        notFound('function_returning_row'),
+      );
+      expect(
+        await outcome(sb.from('channels').select('id, users:function_returning_set_of_rows(*)')),
+      ).toEqual(notFound('function_returning_set_of_rows'));
+    });
+  });
 });

@@ -3,7 +3,8 @@
  * without what needs PostGIS (shops) or realtime (the publication) and without the second schema, so that the
  * expected answers ported in rest-upstream.test.ts (recorded by postgrest-js against a real PostgREST) apply.
  * `jsonuser`, the `cornercase` row and the collections/products rows are the later additions those snapshots were recorded with; best_friends
- * row 2 names awailas rather than dragarcia, whom upstream's rollback-delete case deletes.
+ * row 2 names awailas rather than dragarcia, whom upstream's rollback-delete case deletes. The computed
+ * relationships (get_messages, get_user_profile...) are the ones of upstream's embeded_functions_join.test.ts.
  */
 export const UPSTREAM_SQL = `
 create type public.user_status as enum ('ONLINE', 'OFFLINE');
@@ -91,6 +92,44 @@ create function public.blurb_message(public.messages) returns character varying 
 $$ language sql stable;
 create function public.function_returning_set_of_rows() returns setof public.users language sql stable as $$
   select * from public.users;
+$$;
+
+create function public.get_user_profile(user_row users) returns user_profiles language sql stable as $$
+  select * from public.user_profiles where username = user_row.username limit 1;
+$$;
+create function public.get_user_profile_non_nullable(user_row users) returns setof user_profiles
+language sql stable rows 1 as $$
+  select * from public.user_profiles where username = user_row.username;
+$$;
+create function public.get_messages(channel_row channels) returns setof messages language sql stable as $$
+  select * from public.messages where channel_id = channel_row.id;
+$$;
+create function public.get_messages(user_row users) returns setof messages language sql stable as $$
+  select * from public.messages where username = user_row.username;
+$$;
+create view public.active_users as select * from public.users where status = 'ONLINE'::public.user_status;
+create view public.recent_messages as select * from public.messages order by id desc limit 100;
+create function public.get_user_messages(user_row users) returns setof messages language sql stable as $$
+  select * from public.messages where username = user_row.username;
+$$;
+create function public.get_active_user_messages(active_user_row active_users) returns setof messages
+language sql stable as $$
+  select * from public.messages where username = active_user_row.username;
+$$;
+create function public.get_user_recent_messages(user_row users) returns setof recent_messages
+language sql stable as $$
+  select * from public.recent_messages where username = user_row.username;
+$$;
+create function public.get_user_recent_messages(active_user_row active_users) returns setof recent_messages
+language sql stable as $$
+  select * from public.recent_messages where username = active_user_row.username;
+$$;
+create function public.function_returning_row() returns public.users language sql stable as $$
+  select * from public.users limit 1;
+$$;
+create function public.function_returning_single_row(messages public.messages) returns public.users
+language sql stable as $$
+  select * from public.users limit 1;
 $$;
 
 grant usage on schema public to anon, authenticated;

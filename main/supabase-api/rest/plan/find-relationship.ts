@@ -5,18 +5,26 @@ import type { Relationship, TableInfo } from '../schema-cache/schema-types.js';
 
 /** Whether an embed along the relationship is one object (to-one) rather than an array (to-many). */
 export function isToOne(rel: Relationship): boolean {
+  if (rel.cardinality === 'computed') return rel.toOne;
   return rel.cardinality === 'm2o' || rel.cardinality === 'o2o';
 }
 
-/** The origin's columns the relationship joins on (a mutation must return them to embed from its rows). */
+/**
+ * The origin's columns the relationship joins on (a mutation must return them to embed from its rows); a
+ * computed relationship's function takes the whole row, so all of them, in order.
+ */
 export function originColumns(rel: Relationship): string[] {
+  if (rel.cardinality === 'computed') return [...rel.table.columns.keys()];
   return rel.cardinality === 'm2m'
     ? rel.junction.sourceColumns.map(([origin]) => origin)
     : rel.columns.map(([origin]) => origin);
 }
 
 function singlePair(rel: Relationship): readonly [string, string] | undefined {
-  return rel.cardinality !== 'm2m' && rel.columns.length === 1 ? rel.columns[0] : undefined;
+  return (rel.cardinality === 'm2o' || rel.cardinality === 'o2o' || rel.cardinality === 'o2m') &&
+    rel.columns.length === 1
+    ? rel.columns[0]
+    : undefined;
 }
 
 /** `name` is the relationship's single origin column (PostgREST's matchFKSingleCol). */
@@ -30,7 +38,10 @@ function matchesRefColumn(rel: Relationship, name: string): boolean {
 }
 
 function matchesConstraint(rel: Relationship, name: string): boolean {
-  return rel.cardinality !== 'm2m' && rel.constraint === name;
+  return (
+    (rel.cardinality === 'm2o' || rel.cardinality === 'o2o' || rel.cardinality === 'o2m') &&
+    rel.constraint === name
+  );
 }
 
 function matchesJunction(rel: Relationship, name: string): boolean {
@@ -42,9 +53,11 @@ function matchesJunction(rel: Relationship, name: string): boolean {
  * related table or view, or (without a hint, towards a table) the foreign key's name or the origin's
  * foreign key column. A hint picks among the relationships to the target by constraint name, origin
  * column, target column or junction table. In a self-relationship the table name means the one-to-many
- * side and the column name the many-to-one side.
+ * side and the column name the many-to-one side. A computed relationship is named by its function (any
+ * hint is ignored, as in PostgREST).
  */
 function matches(rel: Relationship, target: string, hint: string | undefined): boolean {
+  if (rel.cardinality === 'computed') return rel.function.name === target;
   const toTarget = rel.foreignTable.name === target;
   if (rel.isSelf) {
     if (hint === undefined) {
@@ -76,16 +89,19 @@ const CARDINALITY_NAMES = {
   o2o: 'one-to-one',
   o2m: 'one-to-many',
   m2m: 'many-to-many',
+  computed: 'computed',
 } as const;
 
 /** One candidate of an ambiguous embed, as PostgREST lists it in the details of PGRST201. */
 function describe(rel: Relationship): Record<string, string> {
   const relationship =
-    rel.cardinality === 'm2m'
-      ? `${rel.junction.table.name} using ${rel.junction.constraint1}${columnList(rel.junction.sourceColumns.map(([, j]) => j))}` +
-        ` and ${rel.junction.constraint2}${columnList(rel.junction.targetColumns.map(([, j]) => j))}`
-      : `${rel.constraint} using ${rel.table.name}${columnList(rel.columns.map(([a]) => a))}` +
-        ` and ${rel.foreignTable.name}${columnList(rel.columns.map(([, b]) => b))}`;
+    rel.cardinality === 'computed'
+      ? `${rel.function.name}(${rel.table.name})`
+      : rel.cardinality === 'm2m'
+        ? `${rel.junction.table.name} using ${rel.junction.constraint1}${columnList(rel.junction.sourceColumns.map(([, j]) => j))}` +
+          ` and ${rel.junction.constraint2}${columnList(rel.junction.targetColumns.map(([, j]) => j))}`
+        : `${rel.constraint} using ${rel.table.name}${columnList(rel.columns.map(([a]) => a))}` +
+          ` and ${rel.foreignTable.name}${columnList(rel.columns.map(([, b]) => b))}`;
   return {
     cardinality: CARDINALITY_NAMES[rel.cardinality],
     embedding: `${rel.table.name} with ${rel.foreignTable.name}`,
@@ -95,6 +111,7 @@ function describe(rel: Relationship): Record<string, string> {
 
 /** The hint that would pick `rel`: `target!constraint`, or `target!junction` for many-to-many. */
 function hintFor(rel: Relationship): string {
+  if (rel.cardinality === 'computed') return `'${rel.function.name}'`;
   const by = rel.cardinality === 'm2m' ? rel.junction.table.name : rel.constraint;
   return `'${rel.foreignTable.name}!${by}'`;
 }
@@ -102,7 +119,8 @@ function hintFor(rel: Relationship): string {
 /**
  * Finds the relationship an embed `target[!hint]` names from `origin` (a table or view), among the
  * relationships to relations of the origin's schema. None is 400 PGRST200, several 300 PGRST201 with the
- * candidates in the details and the hints that would pick each.
+ * candidates in the details and the hints that would pick each, unless one is a computed relationship: a
+ * function overrides the relationships of the same name.
  */
 export function findRelationship(
   cache: SchemaCache,
@@ -114,6 +132,8 @@ export function findRelationship(
     (rel) => rel.foreignTable.schema === origin.schema && matches(rel, target, hint),
   );
   if (found.length === 1) return found[0]!;
+  const computed = found.find((rel) => rel.cardinality === 'computed');
+  if (computed) return computed;
   if (found.length === 0) {
     // PostgREST's noRelBetweenHint: the closest related table's name, unless the target is one of them
     // (then the embed hint is what is wrong).

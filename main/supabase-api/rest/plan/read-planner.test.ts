@@ -221,3 +221,96 @@ describe('readStatement', () => {
     expect(sql).toContain('GROUP BY 1');
   });
 });
+
+describe('computed relationships', () => {
+  // get_messages(channels) returns setof messages (to-many); channels(messages) returns one channel and has
+  // the name of the foreign-key relationship messages → channels, which it overrides.
+  const getMessages: Relationship = {
+    cardinality: 'computed',
+    table: channels,
+    foreignTable: messages,
+    isSelf: false,
+    function: { schema: 'public', name: 'get_messages' },
+    toOne: false,
+  };
+  const channelOf: Relationship = {
+    cardinality: 'computed',
+    table: messages,
+    foreignTable: channels,
+    isSelf: false,
+    function: { schema: 'public', name: 'channels' },
+    toOne: true,
+  };
+  const computedCache: SchemaCache = {
+    ...cache,
+    relationships: new Map([
+      [channels, [toMessages, getMessages]],
+      [messages, [toChannel, toUser, channelOf]],
+      [users, []],
+    ]),
+  };
+  const planWith = (from: TableInfo, search: string, options: PlanOptions = OFF): ReadNode =>
+    planRead(
+      computedCache,
+      { table: from, label: from.name, columns: [...from.columns.keys()] },
+      parseQueryParams(search),
+      options,
+    );
+  const statement = (from: TableInfo, node: ReadNode, params: SqlParams): string =>
+    readStatement(
+      node,
+      {
+        from: `"public".${JSON.stringify(from.name)} AS "t0"`,
+        limit: null,
+        offset: 0,
+        count: false,
+        singular: false,
+      },
+      params,
+    );
+
+  it('embeds by the function name, to-many for a set, over a same-named foreign key', () => {
+    const node = planWith(channels, 'select=id,msgs:get_messages(id)');
+    expect(node.embeds.map((e) => [e.name, e.relationship, e.toOne])).toEqual([['msgs', getMessages, false]]);
+    const over = planWith(messages, 'select=id,channels(slug)');
+    expect(over.embeds.map((e) => [e.relationship, e.toOne])).toEqual([[channelOf, true]]);
+    // A hint is ignored, as PostgREST does: the function still wins.
+    const hinted = planWith(messages, 'select=id,channels!messages_channel_id_fkey(slug)');
+    expect(hinted.embeds[0]?.relationship).toBe(channelOf);
+  });
+
+  it('calls the function on the parent row, with the embed filters, order and limit bound', () => {
+    const params = new SqlParams();
+    const node = planWith(
+      channels,
+      'select=id,get_messages!inner(id)&get_messages.message=eq.hi&get_messages.order=id.desc&get_messages.limit=2',
+    );
+    const sql = statement(channels, node, params);
+    expect(sql).toContain(
+      'FROM "public"."get_messages"("t0"::"public"."channels") AS "t1" WHERE "t1"."message" = $1',
+    );
+    expect(sql).toContain('ORDER BY "t1"."id" DESC LIMIT $2');
+    expect(sql).toContain('WHERE "a1".body IS NOT NULL');
+    expect(params.values).toEqual(['hi', 2]);
+  });
+
+  it('spreads a to-one computed relationship; a to-many spread needs aggregates', () => {
+    const node = planWith(messages, 'select=id,...channels(slug)');
+    expect(node.embeds[0]?.mode).toBe('spread');
+    const sql = statement(messages, node, new SqlParams());
+    expect(sql).toContain('FROM "public"."channels"("t0"::"public"."messages") AS "t1"');
+    expect(sql).not.toContain('"t1"."id" = "t0"."channel_id"');
+    expect(failure(() => planWith(channels, 'select=id,...get_messages(id)'))).toMatchObject({
+      status: 400,
+      code: 'PGRST123',
+    });
+  });
+
+  it('PGRST200 when no function of that name takes the row', () => {
+    expect(failure(() => planWith(users, 'select=get_messages(*)'))).toMatchObject({
+      status: 400,
+      code: 'PGRST200',
+      message: "Could not find a relationship between 'users' and 'get_messages' in the schema cache",
+    });
+  });
+});

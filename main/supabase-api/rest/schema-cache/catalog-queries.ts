@@ -116,6 +116,15 @@ from pg_proc p join pg_namespace n on n.oid = p.pronamespace join pg_type t on t
 where n.nspname = any($1) and p.prokind = 'f' and p.pronargs >= 1 and p.pronargs - p.pronargdefaults <= 1
   and t.typrelid <> 0 and not p.proretset and p.prorettype <> 'void'::regtype`;
 
+// Computed relationships (PostgREST's allComputedRels): functions of exactly one argument, the row type of a
+// relation, that return the row type of a relation (or a set of them). One row when not a set or `rows 1`.
+const COMPUTED_RELS_SQL = `
+select n.nspname as schema, p.proname as name, a.typrelid::int8 as rel, r.typrelid::int8 as frel,
+  not p.proretset or p.prorows = 1 as single_row
+from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+  join pg_type a on a.oid = p.proargtypes[0] join pg_type r on r.oid = p.prorettype
+where n.nspname = any($1) and p.prokind = 'f' and p.pronargs = 1 and a.typrelid <> 0 and r.typrelid <> 0`;
+
 // PostgREST's in-database configuration: pgrst.* settings of the role the API connects as.
 const PGRST_SETTINGS_SQL = `
 select unnest(s.setconfig) as setting
@@ -131,6 +140,15 @@ export interface ComputedRow {
   readonly rel: string;
 }
 
+/** A computed relationship: the function, the relation (oid) whose row it takes and the one it returns. */
+export interface ComputedRelRow {
+  readonly schema: string;
+  readonly name: string;
+  readonly rel: string;
+  readonly frel: string;
+  readonly single_row: boolean;
+}
+
 /** Everything the schema cache is built from, read in one round trip per catalog. */
 export interface CatalogRows {
   readonly tables: TableRow[];
@@ -140,6 +158,7 @@ export interface CatalogRows {
   readonly roles: { role: string; config: string[] }[];
   readonly types: { name: string; schema: string }[];
   readonly computed: ComputedRow[];
+  readonly computedRels: ComputedRelRow[];
   /** `name=value` entries of the connecting role's settings. */
   readonly settings: string[];
 }
@@ -162,6 +181,7 @@ export async function readCatalog(
     roles: (await client.query<{ role: string; config: string[] }>(ROLES_SQL)).rows,
     types: (await client.query<{ name: string; schema: string }>(TYPES_SQL, [list])).rows,
     computed: (await client.query<ComputedRow>(COMPUTED_SQL, [list])).rows,
+    computedRels: (await client.query<ComputedRelRow>(COMPUTED_RELS_SQL, [list])).rows,
     settings: (await client.query<{ setting: string }>(PGRST_SETTINGS_SQL)).rows.map((r) => r.setting),
   };
 }

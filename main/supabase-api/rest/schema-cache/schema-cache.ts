@@ -2,6 +2,7 @@ import type pg from 'pg';
 
 import {
   readCatalog,
+  type ComputedRelRow,
   type ComputedRow,
   type FunctionRow,
   type KeyRow,
@@ -70,6 +71,35 @@ function buildComputedFields(
   return fields;
 }
 
+/**
+ * Adds the computed relationships to the relationship graph, by origin. Both ends must be relations of the
+ * exposed schemas (byOid holds only those).
+ */
+export function withComputedRelationships(
+  graph: ReadonlyMap<TableInfo, readonly Relationship[]>,
+  rows: readonly ComputedRelRow[],
+  byOid: ReadonlyMap<string, TableInfo>,
+): Map<TableInfo, Relationship[]> {
+  const out = new Map<TableInfo, Relationship[]>([...graph].map(([t, rels]) => [t, [...rels]]));
+  for (const row of rows) {
+    const table = byOid.get(row.rel);
+    const foreignTable = byOid.get(row.frel);
+    if (!table || !foreignTable) continue;
+    const rel: Relationship = {
+      cardinality: 'computed',
+      table,
+      foreignTable,
+      isSelf: table === foreignTable,
+      function: { schema: row.schema, name: row.name },
+      toOne: row.single_row,
+    };
+    const list = out.get(table);
+    if (list) list.push(rel);
+    else out.set(table, [rel]);
+  }
+  return out;
+}
+
 /** The key of a table or function in the cache maps. */
 export function qualifiedKey(schema: string, name: string): string {
   return `${schema}.${name}`;
@@ -118,7 +148,11 @@ export async function loadSchemaCache(
   return {
     schemas: [...schemas],
     tables,
-    relationships: relationshipGraph(keyRelationships, relations),
+    relationships: withComputedRelationships(
+      relationshipGraph(keyRelationships, relations),
+      rows.computedRels,
+      byOid,
+    ),
     functions: buildFunctions(rows.functions, byOid),
     roleSettings: buildRoleSettings(rows.roles),
     castTypes: buildCastTypes(rows.types),

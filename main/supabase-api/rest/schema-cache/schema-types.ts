@@ -37,7 +37,9 @@ export interface Junction {
 /**
  * A relationship an embed can follow from `table` to `foreignTable`, as PostgREST's schema cache has them:
  * from a foreign key (many-to-one, or one-to-one when the key columns are unique), its inverse (one-to-many),
- * the same traced through views, and many-to-many through a junction table.
+ * the same traced through views, many-to-many through a junction table, and computed relationships: a
+ * function taking the origin's row and returning rows of the target (to-one when it returns one row or is
+ * declared `rows 1`).
  */
 export type Relationship =
   | {
@@ -55,6 +57,15 @@ export type Relationship =
       readonly foreignTable: TableInfo;
       readonly isSelf: boolean;
       readonly junction: Junction;
+    }
+  | {
+      readonly cardinality: 'computed';
+      readonly table: TableInfo;
+      readonly foreignTable: TableInfo;
+      readonly isSelf: boolean;
+      /** The function, called with the origin's row; the embed's name is the function's. */
+      readonly function: { readonly schema: string; readonly name: string };
+      readonly toOne: boolean;
     };
 
 /** An input argument of a function. */

@@ -102,8 +102,17 @@ function joinSql(
   n: string,
   parentAlias: string,
 ): { from: string; where: string[] } {
-  const target = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${ident(alias)}`;
   const parent = ident(parentAlias);
+  if (rel.cardinality === 'computed') {
+    // The function is called with the parent row, cast to the origin's type (a mutation's rows come from a
+    // CTE; the cast also picks the overload), as PostgREST's fromF does.
+    const row = `${parent}::${qualified(rel.table.schema, rel.table.name)}`;
+    return {
+      from: `${qualified(rel.function.schema, rel.function.name)}(${row}) AS ${ident(alias)}`,
+      where: [],
+    };
+  }
+  const target = `${qualified(rel.foreignTable.schema, rel.foreignTable.name)} AS ${ident(alias)}`;
   if (rel.cardinality !== 'm2m') {
     return {
       from: target,
@@ -148,7 +157,8 @@ function embedSql(
   if (!embed.toOne && node.limit !== undefined) range += ` LIMIT ${params.add(node.limit)}`;
   if (!embed.toOne && node.offset !== undefined) range += ` OFFSET ${params.add(node.offset)}`;
   const joins = child.joins.map((j) => ` ${j.sql}`).join('');
-  const filter = ` WHERE ${[...where, ...child.where].join(' AND ')}`;
+  const conditions = [...where, ...child.where];
+  const filter = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   const lateral = ident(embed.joinAlias);
   if (embed.mode === 'spread') {
     // Positional names inside the subquery, so a spread column can never clash with the marker column.

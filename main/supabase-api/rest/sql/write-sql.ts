@@ -15,7 +15,10 @@ export function returningColumns(cache: SchemaCache, table: TableInfo, items: re
   for (const item of items) {
     if (item.kind === 'column') cols.add(item.field.name);
     if (item.kind === 'embed' || item.kind === 'spread') {
-      originColumns(findRelationship(cache, table, item.relation, item.hint)).forEach((c) => cols.add(c));
+      const rel = findRelationship(cache, table, item.relation, item.hint);
+      // A computed relationship's function takes the whole row, cast to the table's type.
+      if (rel.cardinality === 'computed') return '"t0".*';
+      originColumns(rel).forEach((c) => cols.add(c));
     }
   }
   for (const c of cols) {
