@@ -51,13 +51,16 @@ describe('agent activation into a starting data plane (real Postgres, doubles)',
         { name: 'aliceCo/wait/greetings', type: 'collection', spec: spec.collection() },
         { name: 'aliceCo/wait/hello', type: 'capture', spec: spec.capture('aliceCo/wait/greetings') },
       ]);
-      // The data plane comes up only after the publication has been taken (it announces, then listens later).
-      await until(
-        'the agent to take the publication',
-        async () =>
-          (await pool.query(`select 1 from publications where job_status->>'type' = 'queued'`)).rowCount ===
-          0,
-      );
+      // The data plane comes up only once the agent says it waits for it. Starting it on a guess raced the agent's
+      // build against the double's listen delay: on a busy machine the build outlasted it and nothing waited.
+      const waitingLine = `waiting for the data plane (the data plane at http://127.0.0.1:${consumer} is unreachable`;
+      await until('the agent to wait for the data plane', async () => {
+        const { rows } = await pool.query<{ logs_token: string }>('select logs_token from publications');
+        const token = rows[0]?.logs_token;
+        return (
+          token !== undefined && (await viewLogs(pool, token)).some((l) => l.log_line.startsWith(waitingLine))
+        );
+      });
       expect(await accepts(consumer)).toBe(false);
       dataPlane = run(
         path.join(binDir, 'flowctl-go'),
@@ -70,13 +73,7 @@ describe('agent activation into a starting data plane (real Postgres, doubles)',
         dataPlane: { steps: ['build', 'activate'] },
       });
       const logs = await viewLogs(pool, result.logs_token);
-      expect(
-        logs.some((l) =>
-          l.log_line.startsWith(
-            `waiting for the data plane (the data plane at http://127.0.0.1:${consumer} is unreachable`,
-          ),
-        ),
-      ).toBe(true);
+      expect(logs.some((l) => l.log_line.startsWith(waitingLine))).toBe(true);
       expect(
         logs.some((l) => /^build .* copied into the data plane's builds root file:\/\//.test(l.log_line)),
       ).toBe(true);
