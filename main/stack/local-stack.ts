@@ -25,13 +25,13 @@ import { stackServiceContext, stackServices } from './stack-services.js';
 /** Where copies of the Postgres binaries go when the unprivileged user cannot reach node_modules. */
 const ROOT_BINARY_CACHE = '/var/cache/flow-desktop';
 
+/** How long after a start the idle checkpoint waits: past the first requests a client makes once it is up. */
+const IDLE_CHECKPOINT_DELAY_MS = 1000;
+
 /**
  * One local stack: its configuration, secrets and supervisor, and the operations on it (start, stop, reset,
  * status). The CLI's foreground and detached modes and, later, the Electron app all drive this class.
  */
-/** How long after a start the idle checkpoint waits: past the first requests a client makes once it is up. */
-const IDLE_CHECKPOINT_DELAY_MS = 1000;
-
 export class LocalStack {
   /** True while the whole stack is being stopped (which runs alongside whatever operation was running). */
   private stopping = false;

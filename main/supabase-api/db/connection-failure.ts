@@ -1,8 +1,11 @@
 import pg from 'pg';
 
+/** SQLSTATEs with which the server says it ended the session (admin shutdown, crash shutdown, starting up). */
+const SERVER_ENDED_SESSION = new Set(['57P01', '57P02', '57P03']);
+
 /** SQLSTATEs with which the server ends the session: the connection is gone, not the statement refused. */
 export function endsSession(code: string): boolean {
-  return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03';
+  return code.startsWith('08') || SERVER_ENDED_SESSION.has(code);
 }
 
 const PROGRAMMING_ERRORS = [TypeError, RangeError, ReferenceError, SyntaxError, URIError, EvalError];
@@ -26,7 +29,9 @@ export function isConnectionFailure(error: unknown): boolean {
  */
 export function serverEndedSession(error: unknown): boolean {
   return (
-    error instanceof pg.DatabaseError && typeof error.code === 'string' && /^57P0[123]$/.test(error.code)
+    error instanceof pg.DatabaseError &&
+    typeof error.code === 'string' &&
+    SERVER_ENDED_SESSION.has(error.code)
   );
 }
 

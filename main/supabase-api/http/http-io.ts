@@ -33,11 +33,6 @@ export function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Reads a request body as UTF-8 text (invalid bytes become U+FFFD), bounded by MAX_BODY_BYTES. */
-export async function readBody(req: IncomingMessage): Promise<string> {
-  return (await readBodyBytes(req)).toString('utf8');
-}
-
 /** Sends a response with a body (or none) and the given headers. */
 export function send(
   res: ServerResponse,
