@@ -20,11 +20,15 @@ export function originColumns(rel: Relationship): string[] {
     : rel.columns.map(([origin]) => origin);
 }
 
+/** A relationship through one foreign key (not a junction table, not a function). */
+function isForeignKey(
+  rel: Relationship,
+): rel is Extract<Relationship, { cardinality: 'm2o' | 'o2o' | 'o2m' }> {
+  return rel.cardinality === 'm2o' || rel.cardinality === 'o2o' || rel.cardinality === 'o2m';
+}
+
 function singlePair(rel: Relationship): readonly [string, string] | undefined {
-  return (rel.cardinality === 'm2o' || rel.cardinality === 'o2o' || rel.cardinality === 'o2m') &&
-    rel.columns.length === 1
-    ? rel.columns[0]
-    : undefined;
+  return isForeignKey(rel) && rel.columns.length === 1 ? rel.columns[0] : undefined;
 }
 
 /** `name` is the relationship's single origin column (PostgREST's matchFKSingleCol). */
@@ -38,10 +42,7 @@ function matchesRefColumn(rel: Relationship, name: string): boolean {
 }
 
 function matchesConstraint(rel: Relationship, name: string): boolean {
-  return (
-    (rel.cardinality === 'm2o' || rel.cardinality === 'o2o' || rel.cardinality === 'o2m') &&
-    rel.constraint === name
-  );
+  return isForeignKey(rel) && rel.constraint === name;
 }
 
 function matchesJunction(rel: Relationship, name: string): boolean {
