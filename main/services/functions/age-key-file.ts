@@ -2,6 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { bech32 as scureBech32 } from '@scure/base';
+
 /** The age key of a data directory: its secret identities (to decrypt) and its public recipient (to encrypt). */
 export interface AgeKey {
   readonly identities: readonly string[];
@@ -79,39 +81,7 @@ export function generateAgeKeyPair(): { identity: string; recipient: string } {
   return { identity: bech32('age-secret-key-', secret).toUpperCase(), recipient: bech32('age', pub) };
 }
 
-const BECH32_CHARSET = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
-
-/** Bech32 (BIP 173, not Bech32m: age uses the original checksum) of bytes under a human-readable part. */
+/** Bech32 (BIP 173, not Bech32m: age uses the original checksum, with no length limit) of bytes under a prefix. */
 export function bech32(hrp: string, data: Uint8Array): string {
-  const words: number[] = [];
-  let acc = 0;
-  let bits = 0;
-  for (const byte of data) {
-    acc = (acc << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      bits -= 5;
-      words.push((acc >> bits) & 31);
-    }
-  }
-  if (bits > 0) words.push((acc << (5 - bits)) & 31);
-  const values = [
-    ...[...hrp].map((c) => c.charCodeAt(0) >> 5),
-    0,
-    ...[...hrp].map((c) => c.charCodeAt(0) & 31),
-  ];
-  const polymod = bech32Polymod([...values, ...words, 0, 0, 0, 0, 0, 0]) ^ 1;
-  const checksum = Array.from({ length: 6 }, (_, i) => (polymod >> (5 * (5 - i))) & 31);
-  return `${hrp}1${[...words, ...checksum].map((w) => BECH32_CHARSET[w]).join('')}`;
-}
-
-function bech32Polymod(values: readonly number[]): number {
-  const generators = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
-  let chk = 1;
-  for (const value of values) {
-    const top = chk >> 25;
-    chk = ((chk & 0x1ffffff) << 5) ^ value;
-    for (let i = 0; i < 5; i++) if ((top >> i) & 1) chk ^= generators[i]!;
-  }
-  return chk;
+  return scureBech32.encode(hrp, scureBech32.toWords(data), false);
 }
