@@ -55,7 +55,11 @@ describe('agent activation into a starting data plane (real Postgres, doubles)',
       // build against the double's listen delay: on a busy machine the build outlasted it and nothing waited.
       const waitingLine = `waiting for the data plane (the data plane at http://127.0.0.1:${consumer} is unreachable`;
       await until('the agent to wait for the data plane', async () => {
-        const { rows } = await pool.query<{ logs_token: string }>('select logs_token from publications');
+        // Alice's publication only: the seeded ops onboarding queues a publication of its own, which waits too.
+        const { rows } = await pool.query<{ logs_token: string }>(
+          'select logs_token::text from publications where user_id = $1',
+          [USERS.alice],
+        );
         const token = rows[0]?.logs_token;
         return (
           token !== undefined && (await viewLogs(pool, token)).some((l) => l.log_line.startsWith(waitingLine))
