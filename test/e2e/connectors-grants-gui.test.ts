@@ -436,6 +436,23 @@ describe('Control-plane GUI: connectors, grants, directives (Chromium)', () => {
         `Bearer token ${token} is not valid (23514): no directive has this token (any more). A single-use token works once; ask the directive's admin for a new one.`,
       );
     await screenshot(page, 'cp-directive-token-used');
+
+    // Its admin cannot delete a directive someone applied (the application refers to it): said in a
+    // sentence, the foreign-key error on the detail line, the directive kept.
+    await signInWithPassword(page, 'accounts@estuary.dev', 'password');
+    await goTo(page, '/directives');
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await row.getByRole('button', { name: 'Confirm delete' }).click();
+    const refused = page.locator('[data-testid="directives-error"]');
+    await expect
+      .poll(() => refused.locator('.notice-sentence').textContent())
+      .toBe('This directive has been applied, so it cannot be deleted: the applications refer to it.');
+    expect(await refused.locator('.notice-detail').textContent()).toMatch(
+      /^23503 · update or delete on table "directives" violates foreign key constraint/,
+    );
+    expect(await row.count()).toBe(1);
+    await screenshot(page, 'cp-directive-delete-refused');
   }, 180_000);
 });
 

@@ -277,6 +277,40 @@ describe('Control-plane GUI: account, drafts and publishing (Chromium)', () => {
     await expect.poll(() => testId('draft-row').count()).toBe(1);
   });
 
+  it('drops the errors of a spec removed from the draft with it', async () => {
+    await goTo(page, '/drafts');
+    await testId('new-draft-detail').fill('Errors go with their spec');
+    await testId('create-draft').click();
+    await expect.poll(() => testId('draft-title').textContent()).toBe('Errors go with their spec');
+    await addSpec('collection', 'aliceCo/hello/fine');
+    await addSpec('collection', 'aliceCo/hello/broken');
+    // Saved without a key (the editor allows it): the dry run reports it, next to that spec.
+    await typeSpec(JSON.stringify({ schema: { type: 'object' } }, null, 2));
+    await testId('save-spec').click();
+    await expect.poll(() => testId('unsaved-indicator').count()).toBe(0);
+    await testId('dry-run').click();
+    await expect.poll(resultOf, { timeout: 20_000 }).toBe('buildFailed');
+    const broken = page.locator('[data-testid="spec-item"][data-name="aliceCo/hello/broken"]');
+    await expect.poll(() => broken.locator('[data-testid="spec-error-count"]').count()).toBe(1);
+    expect(await testId('spec-errors').count()).toBe(1);
+    expect(await testId('general-errors').count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Remove from draft', exact: true }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Remove aliceCo/hello/broken from the draft?' })
+      .getByRole('button', { name: 'Remove', exact: true })
+      .click();
+    await expect.poll(() => broken.count()).toBe(0);
+    // Gone with it: not next to another spec, not as errors of the whole draft, not after a reload either.
+    expect(await testId('draft-error').count()).toBe(0);
+    expect(await testId('general-errors').count()).toBe(0);
+    expect(await testId('spec-error-count').count()).toBe(0);
+    await page.reload();
+    await expect.poll(() => attributes(testId('spec-item'), 'data-name')).toEqual(['aliceCo/hello/fine']);
+    expect(await testId('draft-error').count()).toBe(0);
+    expect(await testId('general-errors').count()).toBe(0);
+  });
+
   it('signs in with a magic link end to end: mailbox shortcut, same tab, back on the Account page', async () => {
     const tab = await gui.newPage();
     try {

@@ -93,6 +93,74 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     );
   });
 
+  it('translates a prefix the database refuses (23514), and warns before removing your admin grant or another tenant’s', async () => {
+    await signInAs(page, 'alice');
+    await goTo(page, '/grants');
+    const form = page.getByRole('form', { name: 'Add a role grant' });
+    await form.getByLabel('Subject role').fill('aliceCo/');
+    await form.getByLabel('Object role').fill('aliceCo');
+    await form.getByRole('button', { name: 'Add role grant' }).click();
+    await expect
+      .poll(() => testId('grants-error').locator('.notice-sentence').textContent())
+      .toBe(
+        'That is not a catalog prefix: a prefix is one or more parts of letters, digits, "-", "_" and ".", each ending in "/", like acmeCo/ or acmeCo/team/.',
+      );
+    expect(await testId('grants-error').locator('.notice-detail').textContent()).toMatch(
+      /^23514 · value for domain catalog_prefix violates check constraint/,
+    );
+
+    const row = (subject: string, object: string): ReturnType<Page['locator']> =>
+      page.locator(`[data-testid="grant-row"][data-subject="${subject}"][data-object="${object}"]`);
+    const warnings: readonly [ReturnType<Page['locator']>, string | null][] = [
+      [
+        row('alice@example.com', 'aliceCo/'),
+        'This is your own admin grant on aliceCo/: without it you can no longer manage aliceCo/, nor undo this, until another admin grants it back.',
+      ],
+      [
+        row('aliceCo/', 'bobCo/shared/'),
+        'This grant is on bobCo/shared/, which belongs to bobCo/, another tenant: removing it takes away access they gave.',
+      ],
+      // A grant within her own tenant: the plain confirmation, no warning.
+      [row('aliceCo/', 'aliceCo/'), null],
+    ];
+    for (const [grant, warning] of warnings) {
+      await expect.poll(() => grant.count()).toBe(1);
+      await grant.getByRole('button', { name: /^Remove/ }).click();
+      expect(await grant.getByRole('button', { name: 'Confirm remove' }).count()).toBe(1);
+      if (warning === null) expect(await grant.locator('[data-testid="confirm-warning"]').count()).toBe(0);
+      else expect(await grant.locator('[data-testid="confirm-warning"]').textContent()).toBe(warning);
+      if (warning?.startsWith('This is your own')) await screenshot(page, 'gui-grant-own-admin-warning');
+      // Cancel keeps the grant.
+      await grant.getByRole('button', { name: 'Cancel' }).click();
+      expect(await grant.locator('[data-testid="confirm-warning"]').count()).toBe(0);
+      expect(await grant.count()).toBe(1);
+    }
+  });
+
+  it('a settings read that fails, and a promise nobody handled, end in a visible sentence, not a spinner', async () => {
+    // The control API answers the settings read with nothing: the panel says so and offers Try again.
+    await page.route('**/v1/settings', (route) => route.abort());
+    await goTo(page, '/settings');
+    await expect
+      .poll(() => testId('settings-error').textContent(), { timeout: 15_000 })
+      .toContain('The settings could not be read.');
+    expect(await bodyText()).not.toContain('Reading the settings…');
+    expect(await bodyText()).not.toMatch(STACK_TRACE);
+    await page.unroute('**/v1/settings');
+    await testId('settings-error').getByRole('button', { name: 'Try again' }).click();
+    // Try again reads them (passing through "Reading the settings…").
+    await expect.poll(bodyText).toContain('Keep the stack running when the app quits');
+    expect(await testId('settings-error').count()).toBe(0);
+    // A rejection no code handled (a store's background request, say) becomes a message in the corner.
+    await page.evaluate(
+      `setTimeout(() => { void Promise.reject(new Error('the background refresh broke')); }, 0); 0`,
+    );
+    await expect
+      .poll(() => testId('toasts').textContent())
+      .toContain('Something failed in the background: the background refresh broke');
+    expect(await testId('toasts').textContent()).not.toMatch(STACK_TRACE);
+  });
+
   it('ends every reset tier with its own completion message, and signs out a session the reset took', async () => {
     await signInAs(page, 'alice');
     await goTo(page, '/resets');
@@ -121,7 +189,21 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     expect(await testId('signed-out-reason').textContent()).toMatch(
       /^You were signed out: the database was reset, and alice@example\.com's session went with it/,
     );
-  });
+    // The other two tiers end with their own messages too; the purge's says the cluster is new.
+    await goTo(page, '/resets');
+    await tier('restart-stack').getByRole('button', { name: 'Restart the stack…' }).click();
+    await page.getByRole('button', { name: 'Confirm: restart the stack' }).click();
+    await expect
+      .poll(() => testId('reset-result').textContent(), { timeout: 60_000 })
+      .toMatch(/^Restart the stack: done in \d+\.\d s\.$/);
+    await tier('purge').getByRole('button', { name: 'Purge data…' }).click();
+    await page.getByRole('button', { name: 'Confirm: purge data' }).click();
+    expect(await testId('reset-result').count()).toBe(0);
+    await expect
+      .poll(() => testId('reset-result').textContent(), { timeout: 90_000 })
+      .toMatch(/^Purge data: done in \d+\.\d s\. The database cluster was created anew\.$/);
+    expect(await bodyText()).not.toMatch(/done in -/);
+  }, 180_000);
 
   it('re-runs the pre-flight checks, says when they ran, and checks Docker', async () => {
     await goTo(page, '/checks');
