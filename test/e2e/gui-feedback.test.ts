@@ -109,6 +109,26 @@ describe('GUI errors and operations feedback (Chromium)', () => {
       /^23514 · value for domain catalog_prefix violates check constraint/,
     );
 
+    // Capabilities are levels, not alarms: no chip (nor the top bar's roles) wears the error colour, in either theme.
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const colours = await page.evaluate<{ bad: string; worn: string[] }>(`(() => {
+        const probe = document.createElement('span');
+        probe.style.color = 'var(--bad)';
+        document.body.append(probe);
+        const bad = getComputedStyle(probe).color;
+        probe.remove();
+        const worn = [...document.querySelectorAll('.grants .capability, .user-roles')].flatMap((el) => {
+          const style = getComputedStyle(el);
+          return [style.color, style.backgroundColor, style.borderTopColor];
+        });
+        return { bad, worn };
+      })()`);
+      expect(colours.worn.length, scheme).toBeGreaterThan(6);
+      expect(colours.worn, scheme).not.toContain(colours.bad);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
     const row = (subject: string, object: string): ReturnType<Page['locator']> =>
       page.locator(`[data-testid="grant-row"][data-subject="${subject}"][data-object="${object}"]`);
     const warnings: readonly [ReturnType<Page['locator']>, string | null][] = [
