@@ -252,4 +252,27 @@ describe('Stack GUI (headless mode, Chromium)', () => {
       (await fetch(`${base}/v1/status`, { headers: { ...auth, origin: 'http://evil.example' } })).status,
     ).toBe(403);
   });
+
+  it('never shows a stale screen as live: once the supervisor is gone, the cards say they are its last report', async () => {
+    await page.evaluate(`window.location.hash = '/services'`);
+    await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
+    expect(await page.locator('[data-testid="services-stale"]').count()).toBe(0);
+    expect((await stack.cli(['down'])).code).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="services-stale"]').textContent())
+      .toMatch(/^The supervisor stopped answering at .*: these are the states it last reported/);
+    expect(await page.locator('[data-testid="stack-state"]').textContent()).toBe('disconnected');
+    for (const name of ['postgres', 'supabase-api']) {
+      expect(await card(name).getAttribute('data-stale'), name).toBe('true');
+      // Whatever it last said (healthy, or stopping as `down` began), said as its last report.
+      expect(await card(name).locator('[data-testid="state"]').textContent(), name).toMatch(
+        /^last reported (healthy|stopping|stopped)$/,
+      );
+      // Nothing to ask of a supervisor that is gone, and no uptime that keeps counting.
+      for (const button of await card(name).getByRole('button').all())
+        expect(await button.isDisabled(), name).toBe(true);
+      expect(await card(name).locator('dd').first().textContent(), name).toBe('–');
+    }
+    await screenshot(page, 'services-supervisor-gone');
+  });
 });

@@ -40,9 +40,12 @@ const LOOK: Readonly<Record<ServiceState, { icon: string; tone: string; label: s
 export function ServiceCard({
   service,
   now,
+  stale = false,
 }: {
   readonly service: ServiceInfo;
   readonly now: number;
+  /** The supervisor no longer answers: the state is only the last one it reported, and nothing can be done. */
+  readonly stale?: boolean;
 }): React.JSX.Element {
   const act = useStackStore((s) => s.act);
   const busy = useStackStore((s) => s.busy);
@@ -55,13 +58,17 @@ export function ServiceCard({
     );
   const running =
     service.state === 'healthy' || service.state === 'unhealthy' || service.state === 'starting';
-  const uptime = running && service.startedAt ? formatDuration(now - Date.parse(service.startedAt)) : '–';
+  const uptime =
+    running && !stale && service.startedAt ? formatDuration(now - Date.parse(service.startedAt)) : '–';
+  // Nothing can be asked of a supervisor that does not answer.
+  const off = busy !== null || stale;
   const showError = service.lastError && ['failed', 'crashed', 'unhealthy'].includes(service.state);
   return (
     <article
-      className={`card tone-${look.tone}`}
+      className={`card tone-${stale ? 'idle' : look.tone}${stale ? ' stale' : ''}`}
       data-testid={`service-${service.name}`}
       data-state={service.state}
+      data-stale={stale ? 'true' : undefined}
     >
       <header className="card-head">
         <span className="state-icon" aria-hidden="true">
@@ -69,7 +76,7 @@ export function ServiceCard({
         </span>
         <h3>{service.name}</h3>
         <span className="state-label" data-testid="state">
-          {look.label}
+          {stale ? `last reported ${look.label}` : look.label}
         </span>
       </header>
       <p className="muted">{service.description}</p>
@@ -96,7 +103,7 @@ export function ServiceCard({
       )}
       <div className="actions">
         <button
-          disabled={busy !== null || running}
+          disabled={off || running}
           onClick={() =>
             void act(`Start ${service.name}`, (api) =>
               api.call('POST /v1/services/start', { service: service.name, requestedBy: 'gui' }),
@@ -106,7 +113,7 @@ export function ServiceCard({
           Start
         </button>
         <button
-          disabled={busy !== null || !running}
+          disabled={off || !running}
           onClick={() => {
             const dependents = runningDependents(service.name, all ?? []);
             if (dependents.length > 0) setConfirmStop(dependents);
@@ -116,7 +123,7 @@ export function ServiceCard({
           Stop
         </button>
         <button
-          disabled={busy !== null}
+          disabled={off}
           onClick={() =>
             void act(`Restart ${service.name}`, (api) =>
               api.call('POST /v1/services/restart', { service: service.name, requestedBy: 'gui' }),

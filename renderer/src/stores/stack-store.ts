@@ -24,6 +24,11 @@ export interface StackStore {
   api: ControlApi | null;
   status: StackStatus | null;
   connected: boolean;
+  /**
+   * When the event stream from the supervisor was lost (null while connected, and before the first connection):
+   * `status` is then only what the supervisor last reported, and must be shown as such.
+   */
+  lostAt: number | null;
   /** The phase of the operation running now (start, stop, reset), with its start time on this clock. */
   phase: { event: StackPhaseEvent; since: number } | null;
   /** The action in flight, so its button shows progress and others wait, and when it began. */
@@ -83,6 +88,7 @@ export const useStackStore = create<StackStore>((set, get) => {
     api: null,
     status: null,
     connected: false,
+    lostAt: null,
     phase: null,
     busy: null,
     busySince: null,
@@ -100,7 +106,8 @@ export const useStackStore = create<StackStore>((set, get) => {
       void get().loadPreflight();
     },
     setConnected(up) {
-      set({ connected: up });
+      // The first lost connection dates the staleness; failed reconnection attempts keep that time.
+      set({ connected: up, lostAt: up ? null : get().connected ? Date.now() : get().lostAt });
       // After a reconnection the snapshot may be stale (events were missed while away).
       if (up) scheduleRefresh();
     },
