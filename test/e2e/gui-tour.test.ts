@@ -183,4 +183,38 @@ describe('GUI tour: views, themes, layout and editing safety', () => {
     await testId('nav-catalog').click();
     await expect.poll(() => page.url()).toMatch(/#\/catalog$/);
   });
+
+  it('keeps the top bar in view at 1024 px for a long e-mail address: it ellipsizes, whole on hover', async () => {
+    const email =
+      'a-rather-long-address-for-the-top-bar.of-flow-desktop@a-subdomain.of-an-example-company.example.com';
+    const signUp = await fetch(`${gui.status.API_URL}/auth/v1/signup`, {
+      method: 'POST',
+      headers: { apikey: gui.status.ANON_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a-long-password' }),
+    });
+    expect(signUp.status).toBe(200);
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await goTo(page, '/account');
+    await testId('password-email').fill(email);
+    await testId('password-password').fill('a-long-password');
+    await page.getByRole('button', { name: 'Sign in with password', exact: true }).click();
+    await expect.poll(() => testId('user-email').textContent()).toBe(email);
+    expect(await testId('user-email').getAttribute('title')).toBe(email);
+    expect(
+      await testId('user-email').evaluate(
+        (el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth,
+      ),
+    ).toBe(true);
+    for (const segment of ROUTE_SEGMENTS) {
+      await goTo(page, `/${segment}`);
+      await page.waitForTimeout(200);
+      expect(await offscreenElements(page), segment).toEqual([]);
+      for (const selector of ['.user-badge button', '.view-title', '[data-testid="user-email"]']) {
+        const box = await page.locator(selector).first().boundingBox();
+        expect(box, `${segment} ${selector}`).not.toBeNull();
+        expect(box!.x + box!.width, `${segment} ${selector}`).toBeLessThanOrEqual(1024);
+      }
+    }
+    await screenshot(page, 'tour-long-email-1024');
+  });
 });
