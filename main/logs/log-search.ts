@@ -1,24 +1,19 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 
+import {
+  compileLogPattern,
+  LOG_PATTERN_LIMITS,
+  type LogPatternLimits,
+  LogSearchError,
+} from '../../shared/log-pattern.js';
 import type { LogLine } from '../../shared/stack-events.js';
 
-/** A search the supervisor will not run: a pattern that is not valid, too big, or too slow. */
-export class LogSearchError extends Error {
-  constructor(
-    readonly code: 'bad_search' | 'search_too_expensive',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { LogSearchError };
 
 /** Limits that keep one search from holding the supervisor's event loop. */
-export interface LogSearchLimits {
-  readonly maxPatternLength: number;
-  /** RE2 program size (instructions): matching cost per character grows with it. */
-  readonly maxProgramSize: number;
+export interface LogSearchLimits extends LogPatternLimits {
   /** Characters searched between two yields to the event loop. */
   readonly sliceChars: number;
   /** Only the start of a very long line is searched. */
@@ -28,45 +23,15 @@ export interface LogSearchLimits {
 }
 
 const DEFAULT_LIMITS: LogSearchLimits = {
-  maxPatternLength: 1000,
-  maxProgramSize: 2000,
+  ...LOG_PATTERN_LIMITS,
   sliceChars: 32 * 1024,
   maxLineChars: 64 * 1024,
   budgetMs: 5000,
 };
 
-/**
- * Compiles a case-insensitive log search with RE2 semantics (re2js, a pure-JS port of RE2): matching is linear in
- * the text, so no pattern — `(.+)+Z{99}$` included — can backtrack for minutes. Lookarounds and backreferences,
- * which need backtracking, are rejected with RE2's own explanation.
- */
+/** Compiles a log search (see `compileLogPattern`: RE2, linear time), throwing a LogSearchError with a sentence. */
 export function compileLogSearch(pattern: string, limits: LogSearchLimits = DEFAULT_LIMITS): RE2JS {
-  if (pattern.length > limits.maxPatternLength) {
-    throw new LogSearchError(
-      'bad_search',
-      `the search is ${pattern.length} characters long; at most ${limits.maxPatternLength} are allowed`,
-    );
-  }
-  let compiled: RE2JS;
-  try {
-    compiled = RE2JS.compile(pattern, RE2JS.CASE_INSENSITIVE);
-  } catch (error: unknown) {
-    const reason =
-      error instanceof Error
-        ? error.message.replace(/^error parsing regexp: /, '').replace('`(?i)', '`')
-        : String(error);
-    throw new LogSearchError(
-      'bad_search',
-      `"${pattern}" is not a valid search: ${reason} (RE2 syntax: no lookarounds or backreferences)`,
-    );
-  }
-  if (compiled.programSize() > limits.maxProgramSize) {
-    throw new LogSearchError(
-      'search_too_expensive',
-      `"${pattern}" is too large a regular expression to search logs with (${compiled.programSize()} instructions, at most ${limits.maxProgramSize}); use smaller repeat counts`,
-    );
-  }
-  return compiled;
+  return compileLogPattern(pattern, limits);
 }
 
 /**

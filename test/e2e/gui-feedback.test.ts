@@ -260,6 +260,18 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     await expect
       .poll(() => testId('log-filter-problem').textContent())
       .toMatch(/^Not a valid regular expression: .*The filter is off until it is fixed\.$/);
+    // A pattern that backtracks catastrophically in JavaScript's RegExp: RE2 answers at once, the tab stays live.
+    await testId('log-filter').fill('(.+)+Z{99}$');
+    await expect
+      .poll(() => testId('log-empty').textContent())
+      .toBe('No lines match in postgres /(.+)+Z{99}$/.');
+    expect(await page.evaluate('1 + 1')).toBe(2);
+    await testId('log-filter').fill('(?<=LOG)x');
+    await expect
+      .poll(() => testId('log-filter-problem').textContent())
+      .toMatch(
+        /^Not a valid regular expression: .*\(RE2 syntax: no lookarounds or backreferences\)\. The filter is off/,
+      );
     await testId('log-filter').fill('no line says this xyzzy');
     await expect
       .poll(() => testId('log-empty').textContent())

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 
+import { compileLogPattern, LogSearchError } from '../../../shared/log-pattern.js';
 import type { LogLine } from '../../../shared/stack-events.js';
 import { type LineLevel, lineLevel } from '../lib/log-level.js';
 
@@ -71,13 +72,34 @@ export const useLogsStore = create<LogsStore>((set) => ({
   setWrap: (wrap) => set({ wrap }),
 }));
 
-/** A filter pattern as a regular expression, or why it is not one. */
-export function compilePattern(pattern: string): { regex: RegExp | null; problem: string | null } {
+/** A line test: true when the line's text matches. */
+export interface LineMatcher {
+  test: (text: string) => boolean;
+}
+
+/** Only the start of a very long line is filtered (as the supervisor's search does). */
+const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * A filter pattern as a line test, or why it is not one. The pattern is RE2 syntax, matched in linear time
+ * (re2js, as the supervisor's `GET /v1/logs?search=`): with JavaScript's backtracking RegExp a pattern such as
+ * `(.+)+Z{99}$` froze the tab as it was typed.
+ */
+export function compilePattern(pattern: string): { regex: LineMatcher | null; problem: string | null } {
   if (!pattern) return { regex: null, problem: null };
   try {
-    return { regex: new RegExp(pattern, 'i'), problem: null };
+    const compiled = compileLogPattern(pattern);
+    return {
+      regex: {
+        test: (text) => compiled.test(text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text),
+      },
+      problem: null,
+    };
   } catch (e) {
-    const why = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+    if (e instanceof LogSearchError && e.code === 'search_too_expensive')
+      return { regex: null, problem: e.message };
+    // The supervisor's sentence names the pattern; the filter box shows it already.
+    const why = e instanceof Error ? e.message.replace(/^"[\s\S]*" is not a valid search: /, '') : String(e);
     return { regex: null, problem: `Not a valid regular expression: ${why}` };
   }
 }
