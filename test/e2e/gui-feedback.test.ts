@@ -223,6 +223,17 @@ describe('GUI errors and operations feedback (Chromium)', () => {
       .poll(() => testId('reset-result').textContent(), { timeout: 90_000 })
       .toMatch(/^Purge data: done in \d+\.\d s\. The database cluster was created anew\.$/);
     expect(await bodyText()).not.toMatch(/done in -/);
+    // A reset from the CLI signs out the GUI's user too (the tab learns of it from the stack's events).
+    await signInAs(page, 'alice');
+    const reset = await gui.stack.cli(['reset', '--yes']);
+    expect(reset.code, reset.stderr).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="user-badge"]').textContent(), { timeout: 30_000 })
+      .toContain('Not signed in');
+    await goTo(page, '/drafts');
+    expect(await testId('signed-out-reason').textContent()).toMatch(
+      /^You were signed out: the database was reset/,
+    );
   }, 180_000);
 
   it('re-runs the pre-flight checks, says when they ran, and checks Docker', async () => {
