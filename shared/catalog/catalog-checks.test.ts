@@ -62,7 +62,13 @@ describe('catalog names', () => {
     const long = (n: number): string => `acmeCo/${'a'.repeat(n - 7)}`;
     expect(catalogNameProblems(long(MAX_NAME_LENGTH.collection), 'collection')).toEqual([]);
     expect(catalogNameProblems(long(MAX_NAME_LENGTH.collection + 1), 'collection')).toEqual([
-      `collection name is ${MAX_NAME_LENGTH.collection + 1} characters long, but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512`,
+      `collection name is ${MAX_NAME_LENGTH.collection + 1} bytes long (UTF-8), but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
+    ]);
+    // Gazette measures names in bytes (Go's len): two-byte letters reach the limit in half as many characters.
+    const cyrillic = `acmeCo/${'я'.repeat(248)}`; // 7 + 496 = 503 bytes, 255 characters
+    expect(catalogNameProblems(cyrillic, 'collection')).toEqual([]);
+    expect(catalogNameProblems(`${cyrillic}я`, 'collection')).toEqual([
+      `collection name is 505 bytes long (UTF-8), but may be at most 503: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
     ]);
     // A capture's recovery log, recovery/capture/<name>/00000000-00000000, is 512 at most.
     expect(`recovery/capture/${long(MAX_NAME_LENGTH.capture)}/00000000-00000000`).toHaveLength(512);

@@ -184,7 +184,7 @@ describe.each([
         { name: long, type: 'collection', spec: spec.collection() },
       ]),
     ).toEqual([
-      `${long}: collection name is ${long.length} characters long, but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512`,
+      `${long}: collection name is ${long.length} bytes long (UTF-8), but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
       'aliceCo/s/c#/schema/properties/id/type: the schema of aliceCo/s/c is not a valid JSON schema (draft 2020-12): /properties/id/type must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
     ]);
   });
