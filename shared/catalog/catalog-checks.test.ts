@@ -1,6 +1,8 @@
 // The catalog checks against Flow's rules (crates/validation, crates/doc inference), without Postgres.
 import { describe, expect, it } from 'vitest';
 
+import tenantTemplate from '../../agent/templates/tenant-template.json' with { type: 'json' };
+
 import {
   type Capability,
   type CatalogContext,
@@ -115,7 +117,19 @@ describe('schema shapes (Flow inference)', () => {
 
 describe('schemas compile', () => {
   it('accepts 2020-12, 2019-09 and draft-07 schemas', () => {
-    expect(schemaProblems({ type: 'object', prefixItems: [{ type: 'string' }] })).toEqual([]);
+    expect(
+      schemaProblems({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $defs: { a: { type: 'string', 'x-label': 'A' } },
+        type: 'object',
+        properties: { a: { $ref: '#/$defs/a', reduce: { strategy: 'lastWriteWins' }, secret: true } },
+        dependentRequired: { a: ['b'] },
+        unevaluatedProperties: false,
+      }),
+    ).toEqual([]);
+    expect(
+      schemaProblems({ type: 'string', pattern: '^[a-z]+\\-\\d{2}$', contentEncoding: 'base64' }),
+    ).toEqual([]);
     expect(schemaProblems({ type: 'array', items: [{ type: 'string' }] })).toEqual([]); // tuple items: 2019-09
     expect(
       schemaProblems({
@@ -153,6 +167,83 @@ describe('schemas compile', () => {
     ).toEqual([]);
     expect(schemaProblems({ properties: { a: { $ref: 'other.json' } } })).toHaveLength(1);
     expect(schemaProblems(['no'])).toHaveLength(1);
+  });
+});
+
+describe("Flow's schema builder (crates/json build.rs)", () => {
+  it('refuses keywords it does not know, at their place, including 2020-12 ones it never learned', () => {
+    expect(schemaProblems({ type: 'object', properties: { id: { tyep: 'string' } } })).toEqual([
+      {
+        pointer: '/properties/id/tyep',
+        message: 'is refused by Flow: unexpected keyword "tyep" (at /properties/id)',
+      },
+    ]);
+    // Valid 2020-12 and draft-07 by their meta-schemas, but not keywords Flow's builder reads.
+    expect(schemaProblems({ type: 'array', prefixItems: [{ type: 'string' }] })).toEqual([
+      {
+        pointer: '/prefixItems',
+        message: 'is refused by Flow: unexpected keyword "prefixItems" (at the root)',
+      },
+    ]);
+    expect(
+      schemaProblems({
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        definitions: { a: { dependencies: { x: ['y'] } } },
+      }).map((p) => p.pointer),
+    ).toEqual(['/definitions/a/dependencies']);
+    expect(schemaProblems({ anyOf: [{ type: 'string' }, { nullable: true }] }).map((p) => p.pointer)).toEqual(
+      ['/anyOf/1/nullable'],
+    );
+    // Data is not schema: names under `properties` and values under `const`/`default` are never keywords.
+    expect(
+      schemaProblems({ properties: { tyep: { const: { tyep: 1 } } }, default: { nullable: 1 } }),
+    ).toEqual([]);
+  });
+
+  it('refuses patterns that do not parse and a contentEncoding other than base64', () => {
+    expect(schemaProblems({ type: 'string', pattern: '([a-z]' }).map((p) => p.pointer)).toEqual(['/pattern']);
+    expect(schemaProblems({ patternProperties: { '(': { type: 'string' } } }).map((p) => p.pointer)).toEqual([
+      '/patternProperties/(',
+    ]);
+    expect(schemaProblems({ type: 'string', contentEncoding: 'base32' })).toEqual([
+      {
+        pointer: '/contentEncoding',
+        message: "is refused by Flow: invalid contentEncoding (expected 'base64')",
+      },
+    ]);
+  });
+
+  it('reports them in a publication at the schema, as the agent and the editor show them', () => {
+    expect(
+      messages([
+        {
+          name: 'aliceCo/typo',
+          type: 'collection',
+          spec: {
+            schema: { ...SCHEMA, properties: { ...SCHEMA.properties, name: { tyep: 'string' } } },
+            key: ['/id'],
+          },
+        },
+      ]),
+    ).toEqual([
+      'aliceCo/typo#/schema/properties/name/tyep: the schema of aliceCo/typo is refused by Flow: unexpected keyword "tyep" (at /properties/name)',
+    ]);
+  });
+
+  it('passes the bundled tenant template, every spec of it, as the agent publishes it for a new tenant', () => {
+    const sections = [
+      ['collections', 'collection'],
+      ['captures', 'capture'],
+      ['materializations', 'materialization'],
+      ['tests', 'test'],
+    ] as const;
+    const text = JSON.stringify(tenantTemplate).replaceAll('TENANT', 'acmeCo');
+    const template = JSON.parse(text) as Record<string, Record<string, unknown> | undefined>;
+    const draft: DraftEntry[] = sections.flatMap(([section, type]) =>
+      Object.entries(template[section] ?? {}).map(([name, spec]) => ({ name, type, spec })),
+    );
+    expect(draft).toHaveLength(5);
+    expect(checkCatalog(draft, ctx([], { capability: () => 'admin' }))).toEqual([]);
   });
 });
 

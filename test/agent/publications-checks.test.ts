@@ -182,10 +182,17 @@ describe.each([
           spec: { schema: keyedSchema(['/id'], { properties: { id: { type: 'integr' } } }), key: ['/id'] },
         },
         { name: long, type: 'collection', spec: spec.collection() },
+        // Valid by the meta-schema (unknown keywords are allowed there), refused by Flow's schema builder.
+        {
+          name: 'aliceCo/s/t',
+          type: 'collection',
+          spec: { schema: keyedSchema(['/id'], { properties: { id: { tyep: 'integer' } } }), key: ['/id'] },
+        },
       ]),
     ).toEqual([
       `${long}: collection name is ${long.length} bytes long (UTF-8), but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
       'aliceCo/s/c#/schema/properties/id/type: the schema of aliceCo/s/c is not a valid JSON schema (draft 2020-12): /properties/id/type must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
+      'aliceCo/s/t#/schema/properties/id/tyep: the schema of aliceCo/s/t is refused by Flow: unexpected keyword "tyep" (at /properties/id)',
     ]);
   });
 
