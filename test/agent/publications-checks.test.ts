@@ -138,7 +138,7 @@ describe.each([
     ]);
   });
 
-  it('refuses a capture into a collection that does not exist, or that a materialization reads unreadably', async () => {
+  it('refuses bindings to collections that do not exist, that targets may not write or sources may not read', async () => {
     expect(
       await refused([
         { name: 'aliceCo/b/greetings', type: 'collection', spec: spec.collection() },
@@ -159,6 +159,13 @@ describe.each([
     ).toEqual([
       'aliceCo/b/mat: Specification aliceCo/b/mat reads from bobCo/private/x, which no role grant of it allows to read (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
       'aliceCo/b/mat#/bindings/0/source: collection bobCo/private/x, referenced by this materialization binding, is not readable by you: it needs the read capability (you have none)',
+    ]);
+    // Alice may read bobCo/shared/ but not write into it: a capture target needs write.
+    expect(
+      await refused([{ name: 'aliceCo/b/cap2', type: 'capture', spec: spec.capture('bobCo/shared/x') }]),
+    ).toEqual([
+      'aliceCo/b/cap2: Specification aliceCo/b/cap2 writes to bobCo/shared/x, which no role grant of it allows to write (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
+      'aliceCo/b/cap2#/bindings/0/target: collection bobCo/shared/x, referenced by this capture binding, is not writable by you: it needs the write capability (you have read)',
     ]);
     expect(
       await refused([
