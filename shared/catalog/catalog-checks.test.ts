@@ -428,7 +428,7 @@ describe('bindings', () => {
     ]);
   });
 
-  it('checks partition selectors and shuffle keys against the source collection', () => {
+  it('checks partition selectors (fields and their values) and shuffle keys against the source collection', () => {
     const source: LiveEntry = {
       name: 'aliceCo/src',
       type: 'collection',
@@ -441,7 +441,10 @@ describe('bindings', () => {
             name: 'aliceCo/m',
             type: 'materialization',
             spec: materialization('aliceCo/src', {
-              partitions: { include: { kind: ['a'], name: ['x'], nope: [1] } },
+              partitions: {
+                include: { kind: ['a', 7, ''], name: ['x'], nope: [1] },
+                exclude: { kind: [null] },
+              },
             }),
           },
           {
@@ -459,8 +462,11 @@ describe('bindings', () => {
         ctx([source]),
       ),
     ).toEqual([
+      'aliceCo/m#/bindings/0/partitions/include/kind/1: include partition selector field kind value 7 is incompatible with the projections type, "string"',
+      'aliceCo/m#/bindings/0/partitions/include/kind/2: include partition selector field kind cannot be an empty string',
       'aliceCo/m#/bindings/0/partitions/include/name: include projection name of collection aliceCo/src is not a partition',
       'aliceCo/m#/bindings/0/partitions/include/nope: include projection nope does not exist in collection aliceCo/src',
+      'aliceCo/m#/bindings/0/partitions/exclude/kind/0: exclude partition selector field kind value null is incompatible with the projections type, "string"',
       "aliceCo/der#/derivation/transform/t: transform t must set at least one of 'update' or 'publish' lambdas",
       'aliceCo/der#/derivation/transform/t/shuffle/key/0: keyed location /name must be required to exist by schema aliceCo/src#/schema (https://go.estuary.dev/KUYbal)',
     ]);

@@ -14,6 +14,7 @@ import {
   type Shape,
   T,
   typeNames,
+  typeOfValue,
 } from './schema-shape.js';
 
 /** A capability of the grant_capability enum that the checks compare (others count as none). */
@@ -294,7 +295,24 @@ function checkSelector(
     for (const field of Object.keys(objOf(objOf(selector)[category]))) {
       const at = `${pointer}/${category}/${esc(field)}`;
       const p = projections.get(field);
-      if (p?.partition) continue;
+      if (p?.partition) {
+        // Each value must be of a type the partition's location accepts, and not "" (Flow's `walk_selector`).
+        const types = source.shape ? locate(source.shape, p.location).shape.types : T.ANY;
+        listOf(objOf(objOf(selector)[category])[field]).forEach((value, i) => {
+          if ((types & typeOfValue(value)) === T.INVALID) {
+            const accepts = typeNames(types)
+              .map((t) => JSON.stringify(t))
+              .join(', ');
+            add(
+              `${at}/${i}`,
+              `${category} partition selector field ${field} value ${JSON.stringify(value)} is incompatible with the projections type, ${accepts}`,
+            );
+          }
+          if (value === '')
+            add(`${at}/${i}`, `${category} partition selector field ${field} cannot be an empty string`);
+        });
+        continue;
+      }
       if (p || canonical.has(field))
         add(at, `${category} projection ${field} of collection ${source.name} is not a partition`);
       else add(at, `${category} projection ${field} does not exist in collection ${source.name}`);
