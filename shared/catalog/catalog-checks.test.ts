@@ -7,7 +7,9 @@ import {
   type Capability,
   type CatalogContext,
   checkCatalog,
+  compareAtKey,
   type DraftEntry,
+  jsonCompare,
   type LiveEntry,
   osaDistance,
   referencedNames,
@@ -469,6 +471,66 @@ describe('bindings', () => {
       'aliceCo/m#/bindings/0/partitions/exclude/kind/0: exclude partition selector field kind value null is incompatible with the projections type, "string"',
       "aliceCo/der#/derivation/transform/t: transform t must set at least one of 'update' or 'publish' lambdas",
       'aliceCo/der#/derivation/transform/t/shuffle/key/0: keyed location /name must be required to exist by schema aliceCo/src#/schema (https://go.estuary.dev/KUYbal)',
+    ]);
+  });
+});
+
+describe("test steps: verified documents in key order (Flow's json_cmp)", () => {
+  const lt = (a: unknown, b: unknown): void => {
+    expect(jsonCompare(a, b), `${JSON.stringify(a)} < ${JSON.stringify(b)}`).toBeLessThan(0);
+    expect(jsonCompare(b, a), `${JSON.stringify(b)} > ${JSON.stringify(a)}`).toBeGreaterThan(0);
+  };
+  const eq = (a: unknown, b: unknown): void => expect(jsonCompare(a, b)).toBe(0);
+
+  it('orders JSON values as crates/json does (its own test cases)', () => {
+    eq(null, null);
+    lt(false, true);
+    lt(null, false);
+    eq(20, 20.0);
+    lt(-20, -10.0);
+    lt(-1, 1);
+    lt(true, 1);
+    lt('', 'foo');
+    lt('foo', 'foobar');
+    lt('foo', 'fp');
+    lt(1, '1');
+    lt([], [1, 2]);
+    lt([1, 2], [1, 2, 3]);
+    lt([1, 2, 3], [1, 3]);
+    lt('1', [1]);
+    lt({}, { a: 1 });
+    lt({ a: 1 }, { b: 2 });
+    lt({ a: 1, b: 2 }, { a: 1, c: 1 });
+    lt({ a: 1, b: 2 }, { a: 1, b: 3 });
+    lt([1], { 1: 1 });
+    // Rust compares strings by UTF-8 bytes: U+FFFD sorts before U+1F600 (JavaScript's < says the opposite).
+    lt('\uFFFD', '\u{1F600}');
+    const [d1, d2] = [
+      { a: 1, b: 2, c: 3 },
+      { a: 2, b: 1, c: 3 },
+    ];
+    expect(compareAtKey(['/c', '/a'], d1, d2)).toBeLessThan(0);
+    expect(compareAtKey(['/c', '/b'], d1, d2)).toBeGreaterThan(0);
+    // A missing location is null.
+    expect(compareAtKey(['/b'], { a: null, c: 3 }, { b: 2 })).toBeLessThan(0);
+    expect(compareAtKey(['/a'], { a: null, c: 3 }, { b: 2 })).toBe(0);
+  });
+
+  it('refuses a verify step whose documents are out of key order, at the step', () => {
+    const draft = (documents: object[]): DraftEntry[] => [
+      { name: 'aliceCo/c', type: 'collection', spec: collection() },
+      {
+        name: 'aliceCo/t',
+        type: 'test',
+        spec: [
+          { ingest: { collection: 'aliceCo/c', documents: [{ id: 1, kind: 'a' }] } },
+          { verify: { collection: 'aliceCo/c', documents } },
+        ],
+      },
+    ];
+    expect(messages(draft([{ id: 1 }, { id: 2 }, { id: 2 }, { id: 10 }]))).toEqual([]);
+    expect(messages(draft([{ id: 2 }, { id: 10 }, { id: 3 }]))).toEqual([
+      'aliceCo/t#/1/verify/documents: documents to verify are not in collection key order',
     ]);
   });
 });

@@ -4,7 +4,7 @@
 // what the live catalog holds and what the publisher may do, so it runs without Postgres.
 import type { CatalogSpecType } from '../control-plane-rows.js';
 import { catalogNameProblems } from './catalog-names.js';
-import { pointerOf } from './json-pointer.js';
+import { pointerOf, valueAt } from './json-pointer.js';
 import { schemaProblems } from './schema-compile.js';
 import {
   inferShape,
@@ -112,6 +112,57 @@ export function osaDistance(a: string, b: string): number {
     }
   }
   return d[A.length]![B.length]!;
+}
+
+const utf8 = new TextEncoder();
+/** Rust's `str` order: by UTF-8 bytes (JavaScript's `<` compares UTF-16 units, which differ above U+FFFF). */
+function compareStrings(a: string, b: string): number {
+  const [x, y] = [utf8.encode(a), utf8.encode(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The rank of a JSON type in Flow's total order: null < boolean < number < string < array < object. */
+function jsonRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 2;
+  if (typeof v === 'string') return 3;
+  return Array.isArray(v) ? 4 : 5;
+}
+
+/**
+ * Flow's deep order of JSON values (crates/json `json_cmp`): by type, then by value; arrays and objects
+ * lexicographically, objects by their sorted properties (serde_json's default map). Negative, 0 or positive.
+ */
+export function jsonCompare(a: unknown, b: unknown): number {
+  const [ra, rb] = [jsonRank(a), jsonRank(b)];
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'boolean' || typeof a === 'number') return Number(a) - Number(b);
+  if (typeof a === 'string') return compareStrings(a, b as string);
+  if (ra === 0) return 0;
+  const entries = (v: unknown): [string, unknown][] =>
+    Array.isArray(v)
+      ? v.map((x, i) => [String(i), x])
+      : Object.entries(v as Obj).sort(([x], [y]) => compareStrings(x, y));
+  const [ea, eb] = [entries(a), entries(b)];
+  for (let i = 0; i < Math.min(ea.length, eb.length); i++) {
+    const [[ka, va], [kb, vb]] = [ea[i]!, eb[i]!];
+    const byName = ra === 5 ? compareStrings(ka, kb) : 0;
+    if (byName !== 0) return byName;
+    const byValue = jsonCompare(va, vb);
+    if (byValue !== 0) return byValue;
+  }
+  return ea.length - eb.length;
+}
+
+/** Flow's `json_cmp_at`: documents compared by their values at a composite key (a missing value is null). */
+export function compareAtKey(key: readonly string[], a: unknown, b: unknown): number {
+  for (const ptr of key) {
+    const order = jsonCompare(valueAt(a, ptr) ?? null, valueAt(b, ptr) ?? null);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 /** A collection as the checks see it: its spec and the inferred shape of its schema (null: unknown). */
@@ -485,6 +536,14 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
         add(ref.pointer, `cannot capture into derived collection ${ref.collection}`);
       }
       if (ref.partitions) checkSelector(add, ref.partitions.pointer, ref.partitions.selector, target);
+      if (ref.kind === 'verify') {
+        // Verified documents must come in the collection's key order (Flow's test_step.rs `TestVerifyOrder`).
+        const step = ref.pointer.replace(/\/verify\/collection$/, '');
+        const documents = listOf(objOf(objOf(valueAt(d.spec, step)).verify).documents);
+        const key = listOf(target.spec.key).filter((k): k is string => typeof k === 'string');
+        const unordered = documents.some((doc, i) => i > 0 && compareAtKey(key, documents[i - 1], doc) > 0);
+        if (unordered) add(`${step}/verify/documents`, 'documents to verify are not in collection key order');
+      }
       if (ref.kind === 'transformSource') {
         const tr = objOf(
           objOf(objOf(objOf(d.spec).derivation).transform)[ref.thing.slice('transform '.length)],
