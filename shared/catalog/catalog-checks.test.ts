@@ -535,6 +535,68 @@ describe("test steps: verified documents in key order (Flow's json_cmp)", () => 
   });
 });
 
+describe('derivation shuffles (Flow derivation.rs)', () => {
+  const byId: LiveEntry = { name: 'aliceCo/ints', type: 'collection', spec: collection() };
+  const byName: LiveEntry = {
+    name: 'aliceCo/strings',
+    type: 'collection',
+    spec: {
+      schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      key: ['/name'],
+    },
+  };
+  const derivation = (transform: object): DraftEntry[] => [
+    { name: 'aliceCo/der', type: 'collection', spec: collection({ derivation: { transform } }) },
+  ];
+  const publish = { lambda: { remote: 'http://127.0.0.1:9/publish' } };
+  const update = { lambda: { remote: 'http://127.0.0.1:9/update' } };
+
+  it('requires the shuffle key types of a stateful derivation to align, each transform with the next', () => {
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, update },
+          fromInts: { source: { name: 'aliceCo/ints' }, update },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([
+      'aliceCo/der#/derivation/transform/fromInts: transform fromInts shuffled key types ["integer"] don\'t align with transform fromStrings types ["string"]',
+    ]);
+    // Shuffled on a key of the same type: aligned.
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, update },
+          fromInts: { source: { name: 'aliceCo/ints' }, update, shuffle: { key: ['/kind'] } },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([]);
+    // Stateless (publish only, no shuffle): each source keeps its own key.
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, publish },
+          fromInts: { source: { name: 'aliceCo/ints' }, publish },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses a shuffle key that repeats the source collection's key", () => {
+    expect(
+      messages(
+        derivation({ t: { source: { name: 'aliceCo/ints' }, publish, shuffle: { key: ['/id'] } } }),
+        ctx([byId]),
+      ),
+    ).toEqual([
+      'aliceCo/der#/derivation/transform/t/shuffle/key: transform t shuffle key is already the key of aliceCo/ints and should be omitted here',
+    ]);
+  });
+});
+
 describe('deletions', () => {
   const live: LiveEntry[] = [{ name: 'aliceCo/src', type: 'collection', spec: collection() }];
   const dependents = new Map([

@@ -442,6 +442,57 @@ function checkCollection(add: (pointer: string, message: string) => void, name: 
     add('/derivation/typescript', 'derivation defines a TypeScript module but uses no TypeScript lambdas');
 }
 
+/**
+ * The types of a composite key's locations (Flow's `gather_key_types`), or null when a location may not exist
+ * or is not key-able (already reported; its types are not compared).
+ */
+function keyTypes(shape: Shape, key: readonly unknown[]): number[] | null {
+  const out: number[] = [];
+  for (const ptr of key) {
+    if (typeof ptr !== 'string') return null;
+    const { shape: at, exists } = locate(shape, ptr);
+    if (exists !== 'must' || (at.types & (T.OBJECT | T.ARRAY | T.FRACTIONAL | T.NULL)) !== T.INVALID)
+      return null;
+    out.push(at.types);
+  }
+  return out;
+}
+
+/**
+ * A derivation's transforms must shuffle on keys of the same types (Flow's derivation.rs), when it is stateful or
+ * asks for a shuffle: any transform with an `update` lambda or a `shuffle`. Compared in transform name order,
+ * each with the next, as Flow's `tuple_windows`.
+ */
+function checkShuffleAlignment(
+  add: (pointer: string, message: string) => void,
+  spec: unknown,
+  shuffleTypes: ReadonlyMap<string, number[]>,
+): void {
+  const transforms = objOf(objOf(objOf(spec).derivation).transform);
+  const strict = Object.values(transforms).some(
+    (t) => objOf(t).update !== undefined || objOf(t).shuffle !== undefined,
+  );
+  if (!strict) return;
+  const format = (types: readonly number[]): string =>
+    `[${types
+      .map((t) =>
+        typeNames(t)
+          .map((n) => JSON.stringify(n))
+          .join(' | '),
+      )
+      .join(', ')}]`;
+  const known = [...shuffleTypes].sort(([a], [b]) => compareStrings(a, b));
+  for (let i = 1; i < known.length; i++) {
+    const [[lName, lTypes], [rName, rTypes]] = [known[i - 1]!, known[i]!];
+    if (lTypes.length !== rTypes.length || lTypes.some((t, j) => t !== rTypes[j])) {
+      add(
+        `/derivation/transform/${esc(lName)}`,
+        `transform ${lName} shuffled key types ${format(lTypes)} don't align with transform ${rName} types ${format(rTypes)}`,
+      );
+    }
+  }
+}
+
 function dependentsList(visible: readonly Dependent[], hidden: number): string {
   const parts = visible.map(
     (d) => `${d.type} ${d.name} ${d.how === 'reads' ? 'reads from' : 'writes into'} it`,
@@ -502,6 +553,8 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
     for (const m of catalogNameProblems(d.name, d.type, isDerivation)) add('', m);
     if (d.type === 'collection') checkCollection(add, d.name, d.spec);
 
+    // Each transform's shuffle key types, when known (Flow's `walk_transform` → `shuffle_types`).
+    const shuffleTypes = new Map<string, number[]>();
     for (const ref of references(d)) {
       const capability = ctx.capability(ref.collection);
       if (!atLeast(capability, ref.need)) {
@@ -562,8 +615,28 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
               add(`${ref.pointer.replace(/\/source\/name$/, '')}/shuffle/key/${i}`, m);
           });
         }
+        const transform = ref.thing.slice('transform '.length);
+        const at = ref.pointer.replace(/\/source\/name$/, '');
+        const sourceKey = listOf(target.spec.key);
+        if (
+          objOf(tr.shuffle).key !== undefined &&
+          key.length === sourceKey.length &&
+          key.every((k, i) => k === sourceKey[i])
+        ) {
+          add(
+            `${at}/shuffle/key`,
+            `transform ${transform} shuffle key is already the key of ${target.name} and should be omitted here`,
+          );
+        }
+        // A shuffle lambda's key types are unknown here (Flow skips them too).
+        if (objOf(tr.shuffle).lambda === undefined && shape) {
+          const effective = objOf(tr.shuffle).key !== undefined ? key : sourceKey;
+          const types = keyTypes(shape, effective);
+          if (types) shuffleTypes.set(transform, types);
+        }
       }
     }
+    if (d.type === 'collection') checkShuffleAlignment(add, d.spec, shuffleTypes);
   }
 
   // Names that collide with or nest under another (Flow's `walk_duplicates`): `a/b` cannot sit beside `a/b/c`.
