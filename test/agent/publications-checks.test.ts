@@ -203,6 +203,57 @@ describe.each([
     ]);
   });
 
+  it('refuses verified documents out of key order, a bad selector value and misaligned shuffles', async () => {
+    const keyed = (name: string, key: string, type: string): SpecInput => ({
+      name,
+      type: 'collection',
+      spec: {
+        schema: { type: 'object', properties: { [key.slice(1)]: { type } }, required: [key.slice(1)] },
+        key: [key],
+        projections: { [key.slice(1)]: { location: key, partition: true } },
+      },
+    });
+    expect(
+      await refused([
+        keyed('aliceCo/o/ints', '/id', 'integer'),
+        keyed('aliceCo/o/strs', '/s', 'string'),
+        {
+          name: 'aliceCo/o/t',
+          type: 'test',
+          spec: [
+            { ingest: { collection: 'aliceCo/o/ints', documents: [{ id: 2 }, { id: 1 }] } },
+            {
+              verify: {
+                collection: 'aliceCo/o/ints',
+                documents: [{ id: 2 }, { id: 1 }],
+                partitions: { include: { id: [''] } },
+              },
+            },
+          ],
+        },
+        {
+          name: 'aliceCo/o/der',
+          type: 'collection',
+          spec: {
+            ...spec.derivation(),
+            derivation: {
+              typescript: { module: 'export class Derivation {}' },
+              transform: {
+                a: { source: { name: 'aliceCo/o/ints' }, update: { lambda: 'typescript' } },
+                b: { source: { name: 'aliceCo/o/strs' }, update: { lambda: 'typescript' } },
+              },
+            },
+          },
+        },
+      ]),
+    ).toEqual([
+      'aliceCo/o/der#/derivation/transform/a: transform a shuffled key types ["integer"] don\'t align with transform b types ["string"]',
+      'aliceCo/o/t#/1/verify/documents: documents to verify are not in collection key order',
+      'aliceCo/o/t#/1/verify/partitions/include/id/0: include partition selector field id cannot be an empty string',
+      'aliceCo/o/t#/1/verify/partitions/include/id/0: include partition selector field id value "" is incompatible with the projections type, "integer"',
+    ]);
+  });
+
   it('blocks deleting a collection that live specs use, then allows it when they go in the same publication', async () => {
     const published = await publishLive([
       { name: 'aliceCo/del/src', type: 'collection', spec: spec.collection() },
