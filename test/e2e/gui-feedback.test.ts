@@ -322,6 +322,18 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     await expect.poll(() => card('postgres').getAttribute('data-state')).toBe('healthy');
   });
 
+  it('says so when the address names no view, and links to the views there are', async () => {
+    await goTo(page, '/nope?type=capture');
+    await expect.poll(() => testId('not-found').count()).toBe(1);
+    expect(await testId('not-found').textContent()).toContain('There is no view at #/nope.');
+    // Not another view under the wrong address, and no view highlighted as the current one.
+    expect(await card('postgres').count()).toBe(0);
+    expect(await page.locator('nav [aria-selected="true"]').count()).toBe(0);
+    await testId('not-found').getByRole('link', { name: 'Catalog' }).click();
+    await expect.poll(() => page.url()).toMatch(/#\/catalog$/);
+    expect(await testId('not-found').count()).toBe(0);
+  });
+
   it('shows loading, failed and empty states apart on every list view', async () => {
     const other = await gui.newPage();
     const id = (x: string): ReturnType<Page['locator']> => other.locator(`[data-testid="${x}"]`);

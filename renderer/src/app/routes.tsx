@@ -1,6 +1,7 @@
 import {
   BookOpen,
   Cable,
+  CircleHelp,
   Database,
   FilePenLine,
   KeyRound,
@@ -22,6 +23,7 @@ import { LogsView } from '../components/LogsView.js';
 import { MailboxPanel } from '../components/MailboxPanel.js';
 import { ResetPanel } from '../components/ResetPanel.js';
 import { SettingsPanel } from '../components/SettingsPanel.js';
+import { NotFoundPage } from '../components/shell/NotFoundPage.js';
 import { AccountPage } from '../pages/account/AccountPage.js';
 import { CatalogPage } from '../pages/catalog/CatalogPage.js';
 import { ConnectorsPage } from '../pages/connectors/ConnectorsPage.js';
@@ -137,7 +139,18 @@ export const ROUTES: readonly RouteEntry[] = [
   },
 ];
 
-/** The entry for a route's first segment; unknown paths show the services. */
+/** The view of an address that names none; not in the navigation. */
+export const NOT_FOUND: RouteEntry = {
+  segment: '(not found)',
+  icon: CircleHelp,
+  label: 'No such view',
+  group: 'Stack',
+  signedIn: false,
+  Page: NotFoundPage,
+};
+
+/** The entry for a route's first segment: the services when there is none, NOT_FOUND when no view has it. */
 export function findRoute(segment: string | undefined): RouteEntry {
-  return ROUTES.find((r) => r.segment === segment) ?? (ROUTES[0] as RouteEntry);
+  if (segment === undefined) return ROUTES[0] as RouteEntry;
+  return ROUTES.find((r) => r.segment === segment) ?? NOT_FOUND;
 }
