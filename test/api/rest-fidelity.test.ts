@@ -118,6 +118,68 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
     });
   });
 
+  describe('JSON paths as PostgREST writes them (JsonOperatorSpec)', () => {
+    beforeAll(async () => {
+      await runSql(
+        env.db.url,
+        `create type complex as (r double precision, i double precision);
+         create table fav_numbers (num complex, person text);
+         create table arrays (id int primary key, numbers int[], numbers_mult int[][]);
+         create table json_arr (id int primary key, data json);
+         grant select on fav_numbers, arrays, json_arr to anon;
+         insert into fav_numbers values ((0.5, 0.5), 'A'), ((0.6, 0.6), 'B');
+         insert into arrays values (0, '{1,2,3}', '{{1,2,3},{4,5,6},{7,8,9}}'),
+           (1, '{11,12,13}', '{{11,12,13},{14,15,16},{17,18,19}}');
+         insert into json_arr values (1, '[1, 2, 3]'), (2, '[4, 5, 6]'),
+           (5, '[{"a": "A"}, {"b": "B"}]'), (6, '[{"a": [1,2,3]}, {"b": [4,5]}]');`,
+      );
+      await env.server.reloadSchema();
+    });
+    const get = async (path: string): Promise<unknown> => {
+      const res = await fetch(`${rest()}/${path}`, { headers: headers() });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+
+    it('names a path after its last key, or the column when it ends in indexes', async () => {
+      expect(await get('json_arr?select=data->>0::int&id=in.(1,2)&order=id')).toEqual([
+        { data: 1 },
+        { data: 4 },
+      ]);
+      expect(await get('json_arr?select=data->0->>a&id=in.(5,6)&order=id')).toEqual([
+        { a: 'A' },
+        { a: '[1,2,3]' },
+      ]);
+      const { data } = await sb.from('json_arr').select('data->0->a->1').in('id', [5, 6]).order('id');
+      expect(data).toEqual([{ a: null }, { a: 2 }]);
+    });
+
+    it('reads, filters and orders composite fields and array items (through to_jsonb)', async () => {
+      expect(await get('fav_numbers?select=num->i&order=person')).toEqual([{ i: 0.5 }, { i: 0.6 }]);
+      expect(await get('fav_numbers?select=num->>i&order=person')).toEqual([{ i: '0.5' }, { i: '0.6' }]);
+      expect(await get('fav_numbers?select=person&num->>i=gt.0.5')).toEqual([{ person: 'B' }]);
+      expect(await get('fav_numbers?select=person&order=num->>i.desc')).toEqual([
+        { person: 'B' },
+        { person: 'A' },
+      ]);
+      const items = await sb
+        .from('arrays')
+        .select('a:numbers->0,b:numbers->1,c:numbers_mult->0->0,d:numbers_mult->1->2')
+        .order('id');
+      expect(items.error).toBeNull();
+      expect(items.data).toEqual([
+        { a: 1, b: 2, c: 1, d: 6 },
+        { a: 11, b: 12, c: 11, d: 16 },
+      ]);
+      expect(await get('arrays?select=numbers->>0&order=id')).toEqual([{ numbers: '1' }, { numbers: '11' }]);
+      expect(await get('arrays?select=id&numbers->0=eq.1')).toEqual([{ id: 0 }]);
+      expect(await get('arrays?select=id&numbers_mult->2->>2=eq.19')).toEqual([{ id: 1 }]);
+      expect(await get('arrays?select=id&order=numbers->0.desc')).toEqual([{ id: 1 }, { id: 0 }]);
+      // A path into a plain value is NULL, not an error (to_jsonb of a string has no keys).
+      expect(await get('users?select=username&username->>x=eq.1')).toEqual([]);
+    });
+  });
+
   describe('Prefer: max-affected with handling=strict', () => {
     beforeEach(resetItems);
     const count = async (): Promise<number> =>
