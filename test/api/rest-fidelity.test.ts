@@ -118,6 +118,17 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
     });
   });
 
+  it('leaves out embeds that output nothing, nested ones too, while they still filter', async () => {
+    const empty = await sb.from('channels').select('slug, messages()').order('id');
+    expect(empty.data).toEqual([{ slug: 'public' }, { slug: 'random' }, { slug: 'other' }]);
+    const nested = await sb.from('channels').select('slug, messages(users())').order('id');
+    expect(nested.data).toEqual([{ slug: 'public' }, { slug: 'random' }, { slug: 'other' }]);
+    const inner = await sb.from('channels').select('slug, messages!inner(users())').eq('messages.id', 4);
+    expect(inner.data).toEqual([{ slug: 'other' }]);
+    const partly = await sb.from('channels').select('slug, messages(id, users())').eq('id', 3);
+    expect(partly.data).toEqual([{ slug: 'other', messages: [{ id: 4 }] }]);
+  });
+
   describe('JSON paths as PostgREST writes them (JsonOperatorSpec)', () => {
     beforeAll(async () => {
       await runSql(
