@@ -251,6 +251,52 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
     });
   });
 
+  describe('limited updates and deletes (PostgREST 12; dropped in 13)', () => {
+    beforeEach(resetItems);
+    const names = async (): Promise<string[]> =>
+      ((await sb.from('items').select('name').order('id').limit(4)).data ?? []).map(
+        (r: { name: string }) => r.name,
+      );
+
+    it('changes only the ordered slice that limit and offset select', async () => {
+      const res = await fetch(`${rest()}/items?order=id&limit=1&offset=1`, {
+        method: 'PATCH',
+        headers: headers({ 'Content-Type': 'application/json' }),
+        body: JSON.stringify({ name: 'updated-item' }),
+      });
+      expect(res.status).toBe(204);
+      expect(await names()).toEqual(['item 1', 'updated-item', 'item 3', 'item 4']);
+      const upd = await sb
+        .from('items')
+        .update({ name: 'top two' })
+        .gt('id', 2)
+        .order('id', { ascending: false })
+        .limit(2)
+        .select('id');
+      expect(upd.error).toBeNull();
+      expect((upd.data as { id: number }[]).map((r) => r.id).sort((a, b) => a - b)).toEqual([14, 15]);
+      const del = await sb.from('items').delete().lt('id', 10).order('id').limit(3).select('id');
+      expect(del.error).toBeNull();
+      expect((del.data as { id: number }[]).map((r) => r.id).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+      expect((await sb.from('items').select('*', { count: 'exact', head: true })).count).toBe(12);
+    });
+
+    it('refuses a limit without an order (PGRST109) and changes nothing', async () => {
+      const res = await fetch(`${rest()}/items?id=gt.0&limit=1`, {
+        method: 'DELETE',
+        headers: headers(),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        code: 'PGRST109',
+        details: null,
+        hint: "Apply an 'order' using unique column(s)",
+        message: "A 'limit' was applied without an explicit 'order'",
+      });
+      expect((await sb.from('items').select('*', { count: 'exact', head: true })).count).toBe(15);
+    });
+  });
+
   describe('Prefer: tx=commit|rollback for every kind of request', () => {
     beforeEach(resetItems);
     const ghosts = async (): Promise<unknown[]> =>

@@ -254,6 +254,15 @@ function planEmbed(
   };
 }
 
+/** Plans the top-level order of a mutation (a limited update or delete), on the table's own fields. */
+export function planMutationOrder(
+  cache: SchemaCache,
+  base: PlanBase,
+  terms: readonly OrderTerm[],
+): PlanOrderTerm[] {
+  return terms.map((t) => planOrder(cache, base, [], t));
+}
+
 /** Plans the filters of a mutation: the top level's conditions, on the table's own fields. */
 export function planConditions(
   cache: SchemaCache,
