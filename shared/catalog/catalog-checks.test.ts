@@ -1,11 +1,15 @@
 // The catalog checks against Flow's rules (crates/validation, crates/doc inference), without Postgres.
 import { describe, expect, it } from 'vitest';
 
+import tenantTemplate from '../../agent/templates/tenant-template.json' with { type: 'json' };
+
 import {
   type Capability,
   type CatalogContext,
   checkCatalog,
+  compareAtKey,
   type DraftEntry,
+  jsonCompare,
   type LiveEntry,
   osaDistance,
   referencedNames,
@@ -62,7 +66,13 @@ describe('catalog names', () => {
     const long = (n: number): string => `acmeCo/${'a'.repeat(n - 7)}`;
     expect(catalogNameProblems(long(MAX_NAME_LENGTH.collection), 'collection')).toEqual([]);
     expect(catalogNameProblems(long(MAX_NAME_LENGTH.collection + 1), 'collection')).toEqual([
-      `collection name is ${MAX_NAME_LENGTH.collection + 1} characters long, but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512`,
+      `collection name is ${MAX_NAME_LENGTH.collection + 1} bytes long (UTF-8), but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
+    ]);
+    // Gazette measures names in bytes (Go's len): two-byte letters reach the limit in half as many characters.
+    const cyrillic = `acmeCo/${'я'.repeat(248)}`; // 7 + 496 = 503 bytes, 255 characters
+    expect(catalogNameProblems(cyrillic, 'collection')).toEqual([]);
+    expect(catalogNameProblems(`${cyrillic}я`, 'collection')).toEqual([
+      `collection name is 505 bytes long (UTF-8), but may be at most 503: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
     ]);
     // A capture's recovery log, recovery/capture/<name>/00000000-00000000, is 512 at most.
     expect(`recovery/capture/${long(MAX_NAME_LENGTH.capture)}/00000000-00000000`).toHaveLength(512);
@@ -109,7 +119,19 @@ describe('schema shapes (Flow inference)', () => {
 
 describe('schemas compile', () => {
   it('accepts 2020-12, 2019-09 and draft-07 schemas', () => {
-    expect(schemaProblems({ type: 'object', prefixItems: [{ type: 'string' }] })).toEqual([]);
+    expect(
+      schemaProblems({
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        $defs: { a: { type: 'string', 'x-label': 'A' } },
+        type: 'object',
+        properties: { a: { $ref: '#/$defs/a', reduce: { strategy: 'lastWriteWins' }, secret: true } },
+        dependentRequired: { a: ['b'] },
+        unevaluatedProperties: false,
+      }),
+    ).toEqual([]);
+    expect(
+      schemaProblems({ type: 'string', pattern: '^[a-z]+\\-\\d{2}$', contentEncoding: 'base64' }),
+    ).toEqual([]);
     expect(schemaProblems({ type: 'array', items: [{ type: 'string' }] })).toEqual([]); // tuple items: 2019-09
     expect(
       schemaProblems({
@@ -147,6 +169,83 @@ describe('schemas compile', () => {
     ).toEqual([]);
     expect(schemaProblems({ properties: { a: { $ref: 'other.json' } } })).toHaveLength(1);
     expect(schemaProblems(['no'])).toHaveLength(1);
+  });
+});
+
+describe("Flow's schema builder (crates/json build.rs)", () => {
+  it('refuses keywords it does not know, at their place, including 2020-12 ones it never learned', () => {
+    expect(schemaProblems({ type: 'object', properties: { id: { tyep: 'string' } } })).toEqual([
+      {
+        pointer: '/properties/id/tyep',
+        message: 'is refused by Flow: unexpected keyword "tyep" (at /properties/id)',
+      },
+    ]);
+    // Valid 2020-12 and draft-07 by their meta-schemas, but not keywords Flow's builder reads.
+    expect(schemaProblems({ type: 'array', prefixItems: [{ type: 'string' }] })).toEqual([
+      {
+        pointer: '/prefixItems',
+        message: 'is refused by Flow: unexpected keyword "prefixItems" (at the root)',
+      },
+    ]);
+    expect(
+      schemaProblems({
+        $schema: 'http://json-schema.org/draft-07/schema#',
+        definitions: { a: { dependencies: { x: ['y'] } } },
+      }).map((p) => p.pointer),
+    ).toEqual(['/definitions/a/dependencies']);
+    expect(schemaProblems({ anyOf: [{ type: 'string' }, { nullable: true }] }).map((p) => p.pointer)).toEqual(
+      ['/anyOf/1/nullable'],
+    );
+    // Data is not schema: names under `properties` and values under `const`/`default` are never keywords.
+    expect(
+      schemaProblems({ properties: { tyep: { const: { tyep: 1 } } }, default: { nullable: 1 } }),
+    ).toEqual([]);
+  });
+
+  it('refuses patterns that do not parse and a contentEncoding other than base64', () => {
+    expect(schemaProblems({ type: 'string', pattern: '([a-z]' }).map((p) => p.pointer)).toEqual(['/pattern']);
+    expect(schemaProblems({ patternProperties: { '(': { type: 'string' } } }).map((p) => p.pointer)).toEqual([
+      '/patternProperties/(',
+    ]);
+    expect(schemaProblems({ type: 'string', contentEncoding: 'base32' })).toEqual([
+      {
+        pointer: '/contentEncoding',
+        message: "is refused by Flow: invalid contentEncoding (expected 'base64')",
+      },
+    ]);
+  });
+
+  it('reports them in a publication at the schema, as the agent and the editor show them', () => {
+    expect(
+      messages([
+        {
+          name: 'aliceCo/typo',
+          type: 'collection',
+          spec: {
+            schema: { ...SCHEMA, properties: { ...SCHEMA.properties, name: { tyep: 'string' } } },
+            key: ['/id'],
+          },
+        },
+      ]),
+    ).toEqual([
+      'aliceCo/typo#/schema/properties/name/tyep: the schema of aliceCo/typo is refused by Flow: unexpected keyword "tyep" (at /properties/name)',
+    ]);
+  });
+
+  it('passes the bundled tenant template, every spec of it, as the agent publishes it for a new tenant', () => {
+    const sections = [
+      ['collections', 'collection'],
+      ['captures', 'capture'],
+      ['materializations', 'materialization'],
+      ['tests', 'test'],
+    ] as const;
+    const text = JSON.stringify(tenantTemplate).replaceAll('TENANT', 'acmeCo');
+    const template = JSON.parse(text) as Record<string, Record<string, unknown> | undefined>;
+    const draft: DraftEntry[] = sections.flatMap(([section, type]) =>
+      Object.entries(template[section] ?? {}).map(([name, spec]) => ({ name, type, spec })),
+    );
+    expect(draft).toHaveLength(5);
+    expect(checkCatalog(draft, ctx([], { capability: () => 'admin' }))).toEqual([]);
   });
 });
 
@@ -331,7 +430,7 @@ describe('bindings', () => {
     ]);
   });
 
-  it('checks partition selectors and shuffle keys against the source collection', () => {
+  it('checks partition selectors (fields and their values) and shuffle keys against the source collection', () => {
     const source: LiveEntry = {
       name: 'aliceCo/src',
       type: 'collection',
@@ -344,7 +443,10 @@ describe('bindings', () => {
             name: 'aliceCo/m',
             type: 'materialization',
             spec: materialization('aliceCo/src', {
-              partitions: { include: { kind: ['a'], name: ['x'], nope: [1] } },
+              partitions: {
+                include: { kind: ['a', 7, ''], name: ['x'], nope: [1] },
+                exclude: { kind: [null] },
+              },
             }),
           },
           {
@@ -362,10 +464,135 @@ describe('bindings', () => {
         ctx([source]),
       ),
     ).toEqual([
+      'aliceCo/m#/bindings/0/partitions/include/kind/1: include partition selector field kind value 7 is incompatible with the projections type, "string"',
+      'aliceCo/m#/bindings/0/partitions/include/kind/2: include partition selector field kind cannot be an empty string',
       'aliceCo/m#/bindings/0/partitions/include/name: include projection name of collection aliceCo/src is not a partition',
       'aliceCo/m#/bindings/0/partitions/include/nope: include projection nope does not exist in collection aliceCo/src',
+      'aliceCo/m#/bindings/0/partitions/exclude/kind/0: exclude partition selector field kind value null is incompatible with the projections type, "string"',
       "aliceCo/der#/derivation/transform/t: transform t must set at least one of 'update' or 'publish' lambdas",
       'aliceCo/der#/derivation/transform/t/shuffle/key/0: keyed location /name must be required to exist by schema aliceCo/src#/schema (https://go.estuary.dev/KUYbal)',
+    ]);
+  });
+});
+
+describe("test steps: verified documents in key order (Flow's json_cmp)", () => {
+  const lt = (a: unknown, b: unknown): void => {
+    expect(jsonCompare(a, b), `${JSON.stringify(a)} < ${JSON.stringify(b)}`).toBeLessThan(0);
+    expect(jsonCompare(b, a), `${JSON.stringify(b)} > ${JSON.stringify(a)}`).toBeGreaterThan(0);
+  };
+  const eq = (a: unknown, b: unknown): void => expect(jsonCompare(a, b)).toBe(0);
+
+  it('orders JSON values as crates/json does (its own test cases)', () => {
+    eq(null, null);
+    lt(false, true);
+    lt(null, false);
+    eq(20, 20.0);
+    lt(-20, -10.0);
+    lt(-1, 1);
+    lt(true, 1);
+    lt('', 'foo');
+    lt('foo', 'foobar');
+    lt('foo', 'fp');
+    lt(1, '1');
+    lt([], [1, 2]);
+    lt([1, 2], [1, 2, 3]);
+    lt([1, 2, 3], [1, 3]);
+    lt('1', [1]);
+    lt({}, { a: 1 });
+    lt({ a: 1 }, { b: 2 });
+    lt({ a: 1, b: 2 }, { a: 1, c: 1 });
+    lt({ a: 1, b: 2 }, { a: 1, b: 3 });
+    lt([1], { 1: 1 });
+    // Rust compares strings by UTF-8 bytes: U+FFFD sorts before U+1F600 (JavaScript's < says the opposite).
+    lt('\uFFFD', '\u{1F600}');
+    const [d1, d2] = [
+      { a: 1, b: 2, c: 3 },
+      { a: 2, b: 1, c: 3 },
+    ];
+    expect(compareAtKey(['/c', '/a'], d1, d2)).toBeLessThan(0);
+    expect(compareAtKey(['/c', '/b'], d1, d2)).toBeGreaterThan(0);
+    // A missing location is null.
+    expect(compareAtKey(['/b'], { a: null, c: 3 }, { b: 2 })).toBeLessThan(0);
+    expect(compareAtKey(['/a'], { a: null, c: 3 }, { b: 2 })).toBe(0);
+  });
+
+  it('refuses a verify step whose documents are out of key order, at the step', () => {
+    const draft = (documents: object[]): DraftEntry[] => [
+      { name: 'aliceCo/c', type: 'collection', spec: collection() },
+      {
+        name: 'aliceCo/t',
+        type: 'test',
+        spec: [
+          { ingest: { collection: 'aliceCo/c', documents: [{ id: 1, kind: 'a' }] } },
+          { verify: { collection: 'aliceCo/c', documents } },
+        ],
+      },
+    ];
+    expect(messages(draft([{ id: 1 }, { id: 2 }, { id: 2 }, { id: 10 }]))).toEqual([]);
+    expect(messages(draft([{ id: 2 }, { id: 10 }, { id: 3 }]))).toEqual([
+      'aliceCo/t#/1/verify/documents: documents to verify are not in collection key order',
+    ]);
+  });
+});
+
+describe('derivation shuffles (Flow derivation.rs)', () => {
+  const byId: LiveEntry = { name: 'aliceCo/ints', type: 'collection', spec: collection() };
+  const byName: LiveEntry = {
+    name: 'aliceCo/strings',
+    type: 'collection',
+    spec: {
+      schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+      key: ['/name'],
+    },
+  };
+  const derivation = (transform: object): DraftEntry[] => [
+    { name: 'aliceCo/der', type: 'collection', spec: collection({ derivation: { transform } }) },
+  ];
+  const publish = { lambda: { remote: 'http://127.0.0.1:9/publish' } };
+  const update = { lambda: { remote: 'http://127.0.0.1:9/update' } };
+
+  it('requires the shuffle key types of a stateful derivation to align, each transform with the next', () => {
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, update },
+          fromInts: { source: { name: 'aliceCo/ints' }, update },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([
+      'aliceCo/der#/derivation/transform/fromInts: transform fromInts shuffled key types ["integer"] don\'t align with transform fromStrings types ["string"]',
+    ]);
+    // Shuffled on a key of the same type: aligned.
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, update },
+          fromInts: { source: { name: 'aliceCo/ints' }, update, shuffle: { key: ['/kind'] } },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([]);
+    // Stateless (publish only, no shuffle): each source keeps its own key.
+    expect(
+      messages(
+        derivation({
+          fromStrings: { source: { name: 'aliceCo/strings' }, publish },
+          fromInts: { source: { name: 'aliceCo/ints' }, publish },
+        }),
+        ctx([byId, byName]),
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses a shuffle key that repeats the source collection's key", () => {
+    expect(
+      messages(
+        derivation({ t: { source: { name: 'aliceCo/ints' }, publish, shuffle: { key: ['/id'] } } }),
+        ctx([byId]),
+      ),
+    ).toEqual([
+      'aliceCo/der#/derivation/transform/t/shuffle/key: transform t shuffle key is already the key of aliceCo/ints and should be omitted here',
     ]);
   });
 });

@@ -4,7 +4,7 @@
 // what the live catalog holds and what the publisher may do, so it runs without Postgres.
 import type { CatalogSpecType } from '../control-plane-rows.js';
 import { catalogNameProblems } from './catalog-names.js';
-import { pointerOf } from './json-pointer.js';
+import { pointerOf, valueAt } from './json-pointer.js';
 import { schemaProblems } from './schema-compile.js';
 import {
   inferShape,
@@ -14,6 +14,7 @@ import {
   type Shape,
   T,
   typeNames,
+  typeOfValue,
 } from './schema-shape.js';
 
 /** A capability of the grant_capability enum that the checks compare (others count as none). */
@@ -111,6 +112,57 @@ export function osaDistance(a: string, b: string): number {
     }
   }
   return d[A.length]![B.length]!;
+}
+
+const utf8 = new TextEncoder();
+/** Rust's `str` order: by UTF-8 bytes (JavaScript's `<` compares UTF-16 units, which differ above U+FFFF). */
+function compareStrings(a: string, b: string): number {
+  const [x, y] = [utf8.encode(a), utf8.encode(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/** The rank of a JSON type in Flow's total order: null < boolean < number < string < array < object. */
+function jsonRank(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'boolean') return 1;
+  if (typeof v === 'number') return 2;
+  if (typeof v === 'string') return 3;
+  return Array.isArray(v) ? 4 : 5;
+}
+
+/**
+ * Flow's deep order of JSON values (crates/json `json_cmp`): by type, then by value; arrays and objects
+ * lexicographically, objects by their sorted properties (serde_json's default map). Negative, 0 or positive.
+ */
+export function jsonCompare(a: unknown, b: unknown): number {
+  const [ra, rb] = [jsonRank(a), jsonRank(b)];
+  if (ra !== rb) return ra - rb;
+  if (typeof a === 'boolean' || typeof a === 'number') return Number(a) - Number(b);
+  if (typeof a === 'string') return compareStrings(a, b as string);
+  if (ra === 0) return 0;
+  const entries = (v: unknown): [string, unknown][] =>
+    Array.isArray(v)
+      ? v.map((x, i) => [String(i), x])
+      : Object.entries(v as Obj).sort(([x], [y]) => compareStrings(x, y));
+  const [ea, eb] = [entries(a), entries(b)];
+  for (let i = 0; i < Math.min(ea.length, eb.length); i++) {
+    const [[ka, va], [kb, vb]] = [ea[i]!, eb[i]!];
+    const byName = ra === 5 ? compareStrings(ka, kb) : 0;
+    if (byName !== 0) return byName;
+    const byValue = jsonCompare(va, vb);
+    if (byValue !== 0) return byValue;
+  }
+  return ea.length - eb.length;
+}
+
+/** Flow's `json_cmp_at`: documents compared by their values at a composite key (a missing value is null). */
+export function compareAtKey(key: readonly string[], a: unknown, b: unknown): number {
+  for (const ptr of key) {
+    const order = jsonCompare(valueAt(a, ptr) ?? null, valueAt(b, ptr) ?? null);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 /** A collection as the checks see it: its spec and the inferred shape of its schema (null: unknown). */
@@ -294,7 +346,24 @@ function checkSelector(
     for (const field of Object.keys(objOf(objOf(selector)[category]))) {
       const at = `${pointer}/${category}/${esc(field)}`;
       const p = projections.get(field);
-      if (p?.partition) continue;
+      if (p?.partition) {
+        // Each value must be of a type the partition's location accepts, and not "" (Flow's `walk_selector`).
+        const types = source.shape ? locate(source.shape, p.location).shape.types : T.ANY;
+        listOf(objOf(objOf(selector)[category])[field]).forEach((value, i) => {
+          if ((types & typeOfValue(value)) === T.INVALID) {
+            const accepts = typeNames(types)
+              .map((t) => JSON.stringify(t))
+              .join(', ');
+            add(
+              `${at}/${i}`,
+              `${category} partition selector field ${field} value ${JSON.stringify(value)} is incompatible with the projections type, ${accepts}`,
+            );
+          }
+          if (value === '')
+            add(`${at}/${i}`, `${category} partition selector field ${field} cannot be an empty string`);
+        });
+        continue;
+      }
       if (p || canonical.has(field))
         add(at, `${category} projection ${field} of collection ${source.name} is not a partition`);
       else add(at, `${category} projection ${field} does not exist in collection ${source.name}`);
@@ -373,6 +442,57 @@ function checkCollection(add: (pointer: string, message: string) => void, name: 
     add('/derivation/typescript', 'derivation defines a TypeScript module but uses no TypeScript lambdas');
 }
 
+/**
+ * The types of a composite key's locations (Flow's `gather_key_types`), or null when a location may not exist
+ * or is not key-able (already reported; its types are not compared).
+ */
+function keyTypes(shape: Shape, key: readonly unknown[]): number[] | null {
+  const out: number[] = [];
+  for (const ptr of key) {
+    if (typeof ptr !== 'string') return null;
+    const { shape: at, exists } = locate(shape, ptr);
+    if (exists !== 'must' || (at.types & (T.OBJECT | T.ARRAY | T.FRACTIONAL | T.NULL)) !== T.INVALID)
+      return null;
+    out.push(at.types);
+  }
+  return out;
+}
+
+/**
+ * A derivation's transforms must shuffle on keys of the same types (Flow's derivation.rs), when it is stateful or
+ * asks for a shuffle: any transform with an `update` lambda or a `shuffle`. Compared in transform name order,
+ * each with the next, as Flow's `tuple_windows`.
+ */
+function checkShuffleAlignment(
+  add: (pointer: string, message: string) => void,
+  spec: unknown,
+  shuffleTypes: ReadonlyMap<string, number[]>,
+): void {
+  const transforms = objOf(objOf(objOf(spec).derivation).transform);
+  const strict = Object.values(transforms).some(
+    (t) => objOf(t).update !== undefined || objOf(t).shuffle !== undefined,
+  );
+  if (!strict) return;
+  const format = (types: readonly number[]): string =>
+    `[${types
+      .map((t) =>
+        typeNames(t)
+          .map((n) => JSON.stringify(n))
+          .join(' | '),
+      )
+      .join(', ')}]`;
+  const known = [...shuffleTypes].sort(([a], [b]) => compareStrings(a, b));
+  for (let i = 1; i < known.length; i++) {
+    const [[lName, lTypes], [rName, rTypes]] = [known[i - 1]!, known[i]!];
+    if (lTypes.length !== rTypes.length || lTypes.some((t, j) => t !== rTypes[j])) {
+      add(
+        `/derivation/transform/${esc(lName)}`,
+        `transform ${lName} shuffled key types ${format(lTypes)} don't align with transform ${rName} types ${format(rTypes)}`,
+      );
+    }
+  }
+}
+
 function dependentsList(visible: readonly Dependent[], hidden: number): string {
   const parts = visible.map(
     (d) => `${d.type} ${d.name} ${d.how === 'reads' ? 'reads from' : 'writes into'} it`,
@@ -433,6 +553,8 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
     for (const m of catalogNameProblems(d.name, d.type, isDerivation)) add('', m);
     if (d.type === 'collection') checkCollection(add, d.name, d.spec);
 
+    // Each transform's shuffle key types, when known (Flow's `walk_transform` → `shuffle_types`).
+    const shuffleTypes = new Map<string, number[]>();
     for (const ref of references(d)) {
       const capability = ctx.capability(ref.collection);
       if (!atLeast(capability, ref.need)) {
@@ -467,6 +589,14 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
         add(ref.pointer, `cannot capture into derived collection ${ref.collection}`);
       }
       if (ref.partitions) checkSelector(add, ref.partitions.pointer, ref.partitions.selector, target);
+      if (ref.kind === 'verify') {
+        // Verified documents must come in the collection's key order (Flow's test_step.rs `TestVerifyOrder`).
+        const step = ref.pointer.replace(/\/verify\/collection$/, '');
+        const documents = listOf(objOf(objOf(valueAt(d.spec, step)).verify).documents);
+        const key = listOf(target.spec.key).filter((k): k is string => typeof k === 'string');
+        const unordered = documents.some((doc, i) => i > 0 && compareAtKey(key, documents[i - 1], doc) > 0);
+        if (unordered) add(`${step}/verify/documents`, 'documents to verify are not in collection key order');
+      }
       if (ref.kind === 'transformSource') {
         const tr = objOf(
           objOf(objOf(objOf(d.spec).derivation).transform)[ref.thing.slice('transform '.length)],
@@ -485,8 +615,28 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
               add(`${ref.pointer.replace(/\/source\/name$/, '')}/shuffle/key/${i}`, m);
           });
         }
+        const transform = ref.thing.slice('transform '.length);
+        const at = ref.pointer.replace(/\/source\/name$/, '');
+        const sourceKey = listOf(target.spec.key);
+        if (
+          objOf(tr.shuffle).key !== undefined &&
+          key.length === sourceKey.length &&
+          key.every((k, i) => k === sourceKey[i])
+        ) {
+          add(
+            `${at}/shuffle/key`,
+            `transform ${transform} shuffle key is already the key of ${target.name} and should be omitted here`,
+          );
+        }
+        // A shuffle lambda's key types are unknown here (Flow skips them too).
+        if (objOf(tr.shuffle).lambda === undefined && shape) {
+          const effective = objOf(tr.shuffle).key !== undefined ? key : sourceKey;
+          const types = keyTypes(shape, effective);
+          if (types) shuffleTypes.set(transform, types);
+        }
       }
     }
+    if (d.type === 'collection') checkShuffleAlignment(add, d.spec, shuffleTypes);
   }
 
   // Names that collide with or nest under another (Flow's `walk_duplicates`): `a/b` cannot sit beside `a/b/c`.

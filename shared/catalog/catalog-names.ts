@@ -2,13 +2,14 @@
 // `_` and `.` joined by `/` (crates/models `CATALOG_NAME_RE`), at least two of them (the `catalog_name` domain of
 // the original migrations: `acmeCo/anvils`, never a bare `acmeCo`), NFKC-normalized, and short enough that the
 // journals and shards Flow names after them fit Gazette's 512-character limit (broker/protocol `maxJournalNameLen`,
-// consumer `maxShardIDLen`).
+// consumer `maxShardIDLen`). Gazette measures those names in bytes (Go's `len` of the UTF-8 string), so the limit
+// is in UTF-8 bytes: a name of non-ASCII letters reaches it in fewer characters.
 import type { CatalogSpecType } from '../control-plane-rows.js';
 
 const TOKEN = /^[\p{L}\p{N}\-_.]+$/u;
 const NAME = /[\p{L}\p{N}\-_.]+(\/[\p{L}\p{N}\-_.]+)*/u;
 
-/** Gazette's limit on journal names and shard ids. */
+/** Gazette's limit on journal names and shard ids, in UTF-8 bytes. */
 export const GAZETTE_NAME_LIMIT = 512;
 
 /**
@@ -25,6 +26,12 @@ export const MAX_NAME_LENGTH: Readonly<Record<CatalogSpecType, number>> = {
 
 /** The longest name a derivation may have (its recovery log is `recovery/derivation/<name>/…`). */
 export const MAX_DERIVATION_NAME_LENGTH = GAZETTE_NAME_LIMIT - 'recovery/derivation/'.length - 18;
+
+const encoder = new TextEncoder();
+/** A string's length in UTF-8 bytes, as Go's `len` measures it (TextEncoder: the GUI runs this too). */
+function utf8Length(s: string): number {
+  return encoder.encode(s).length;
+}
 
 /** The part of a name outside the grammar, as Flow reports it (`unmatched`), or null when it all matches. */
 function unmatchedPart(name: string): string | null {
@@ -55,10 +62,10 @@ export function catalogNameProblems(name: string, type: CatalogSpecType, derivat
     );
   }
   const max = derivation ? MAX_DERIVATION_NAME_LENGTH : MAX_NAME_LENGTH[type];
-  const length = [...name].length;
+  const length = utf8Length(name);
   if (length > max) {
     problems.push(
-      `${type} name is ${length} characters long, but may be at most ${max}: Flow's journal and shard names made from it must fit Gazette's limit of ${GAZETTE_NAME_LIMIT}`,
+      `${type} name is ${length} bytes long (UTF-8), but may be at most ${max}: Flow's journal and shard names made from it must fit Gazette's limit of ${GAZETTE_NAME_LIMIT} bytes`,
     );
   }
   return problems;

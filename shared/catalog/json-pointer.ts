@@ -19,7 +19,8 @@ export function valueAt(document: unknown, pointer: string): unknown {
   let value = document;
   for (const token of pointerTokens(pointer)) {
     if (Array.isArray(value)) value = /^\d+$/.test(token) ? (value[Number(token)] as unknown) : undefined;
-    else if (value && typeof value === 'object') value = (value as Record<string, unknown>)[token];
+    else if (value && typeof value === 'object')
+      value = Object.hasOwn(value, token) ? (value as Record<string, unknown>)[token] : undefined;
     else return undefined;
   }
   return value;

@@ -77,7 +77,8 @@ function anyShape(): Shape {
   };
 }
 
-function typeOfValue(v: unknown): number {
+/** The type of a JSON value as a set of one (Flow's `types::Set::for_value`). */
+export function typeOfValue(v: unknown): number {
   if (v === null) return T.NULL;
   if (Array.isArray(v)) return T.ARRAY;
   if (typeof v === 'boolean') return T.BOOLEAN;

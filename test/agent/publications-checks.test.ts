@@ -138,7 +138,7 @@ describe.each([
     ]);
   });
 
-  it('refuses a capture into a collection that does not exist, or that a materialization reads unreadably', async () => {
+  it('refuses bindings to collections that do not exist, that targets may not write or sources may not read', async () => {
     expect(
       await refused([
         { name: 'aliceCo/b/greetings', type: 'collection', spec: spec.collection() },
@@ -159,6 +159,13 @@ describe.each([
     ).toEqual([
       'aliceCo/b/mat: Specification aliceCo/b/mat reads from bobCo/private/x, which no role grant of it allows to read (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
       'aliceCo/b/mat#/bindings/0/source: collection bobCo/private/x, referenced by this materialization binding, is not readable by you: it needs the read capability (you have none)',
+    ]);
+    // Alice may read bobCo/shared/ but not write into it: a capture target needs write.
+    expect(
+      await refused([{ name: 'aliceCo/b/cap2', type: 'capture', spec: spec.capture('bobCo/shared/x') }]),
+    ).toEqual([
+      'aliceCo/b/cap2: Specification aliceCo/b/cap2 writes to bobCo/shared/x, which no role grant of it allows to write (available grants: aliceCo/ → aliceCo/: write; aliceCo/ → bobCo/shared/: read; aliceCo/ → estuary/public/: read; aliceCo/ → ops/aliceCo/: read)',
+      'aliceCo/b/cap2#/bindings/0/target: collection bobCo/shared/x, referenced by this capture binding, is not writable by you: it needs the write capability (you have read)',
     ]);
     expect(
       await refused([
@@ -182,10 +189,68 @@ describe.each([
           spec: { schema: keyedSchema(['/id'], { properties: { id: { type: 'integr' } } }), key: ['/id'] },
         },
         { name: long, type: 'collection', spec: spec.collection() },
+        // Valid by the meta-schema (unknown keywords are allowed there), refused by Flow's schema builder.
+        {
+          name: 'aliceCo/s/t',
+          type: 'collection',
+          spec: { schema: keyedSchema(['/id'], { properties: { id: { tyep: 'integer' } } }), key: ['/id'] },
+        },
       ]),
     ).toEqual([
-      `${long}: collection name is ${long.length} characters long, but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512`,
+      `${long}: collection name is ${long.length} bytes long (UTF-8), but may be at most ${MAX_NAME_LENGTH.collection}: Flow's journal and shard names made from it must fit Gazette's limit of 512 bytes`,
       'aliceCo/s/c#/schema/properties/id/type: the schema of aliceCo/s/c is not a valid JSON schema (draft 2020-12): /properties/id/type must be one of "array", "boolean", "integer", "null", "number", "object", "string"',
+      'aliceCo/s/t#/schema/properties/id/tyep: the schema of aliceCo/s/t is refused by Flow: unexpected keyword "tyep" (at /properties/id)',
+    ]);
+  });
+
+  it('refuses verified documents out of key order, a bad selector value and misaligned shuffles', async () => {
+    const keyed = (name: string, key: string, type: string): SpecInput => ({
+      name,
+      type: 'collection',
+      spec: {
+        schema: { type: 'object', properties: { [key.slice(1)]: { type } }, required: [key.slice(1)] },
+        key: [key],
+        projections: { [key.slice(1)]: { location: key, partition: true } },
+      },
+    });
+    expect(
+      await refused([
+        keyed('aliceCo/o/ints', '/id', 'integer'),
+        keyed('aliceCo/o/strs', '/s', 'string'),
+        {
+          name: 'aliceCo/o/t',
+          type: 'test',
+          spec: [
+            { ingest: { collection: 'aliceCo/o/ints', documents: [{ id: 2 }, { id: 1 }] } },
+            {
+              verify: {
+                collection: 'aliceCo/o/ints',
+                documents: [{ id: 2 }, { id: 1 }],
+                partitions: { include: { id: [''] } },
+              },
+            },
+          ],
+        },
+        {
+          name: 'aliceCo/o/der',
+          type: 'collection',
+          spec: {
+            ...spec.derivation(),
+            derivation: {
+              typescript: { module: 'export class Derivation {}' },
+              transform: {
+                a: { source: { name: 'aliceCo/o/ints' }, update: { lambda: 'typescript' } },
+                b: { source: { name: 'aliceCo/o/strs' }, update: { lambda: 'typescript' } },
+              },
+            },
+          },
+        },
+      ]),
+    ).toEqual([
+      'aliceCo/o/der#/derivation/transform/a: transform a shuffled key types ["integer"] don\'t align with transform b types ["string"]',
+      'aliceCo/o/t#/1/verify/documents: documents to verify are not in collection key order',
+      'aliceCo/o/t#/1/verify/partitions/include/id/0: include partition selector field id cannot be an empty string',
+      'aliceCo/o/t#/1/verify/partitions/include/id/0: include partition selector field id value "" is incompatible with the projections type, "integer"',
     ]);
   });
 

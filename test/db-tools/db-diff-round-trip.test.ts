@@ -48,7 +48,11 @@ describe('db diff after db apply of its own output is empty (real Postgres)', { 
        drop policy "Admins of the object role insert user grants" on public.user_grants;
        grant select on public.live_specs to anon;
        revoke select on public.connector_tags from authenticated;
-       comment on table public.drafts is 'Something else';`,
+       comment on table public.drafts is 'Something else';
+       do $$ begin
+         execute 'create or replace view public.publication_specs_ext with (security_invoker = true) as '
+           || rtrim(pg_get_viewdef('public.publication_specs_ext'::regclass), '; ') || ' limit 1000';
+       end $$;`,
     );
     const pendingDir = path.join(work, 'pending');
     const first = await db([
@@ -67,6 +71,8 @@ describe('db diff after db apply of its own output is empty (real Postgres)', { 
       /create table "public"\."tenants"/,
       /alter table "public"\."drafts" add column "detail"/,
       /create or replace view "public"\."drafts_ext"|create view "public"\."drafts_ext"/,
+      // A view whose definition alone drifted (no column changed under it).
+      /create or replace view "public"\."publication_specs_ext"|create view "public"\."publication_specs_ext"/,
       /create or replace function public\.auth_uid\(\)/i,
       /create policy "Admins of the object role insert user grants"/,
       /revoke select on table "public"\."live_specs" from "anon"/,
@@ -78,10 +84,19 @@ describe('db diff after db apply of its own output is empty (real Postgres)', { 
 
     const apply = await db(['apply', '--target', target.url, path.join(pendingDir, file!), '--yes']);
     expect(apply.code, apply.stderr).toBe(0);
-    // migra creates views without their options: the re-created view is evaluated under the caller's RLS again.
+    // migra creates views without their options: the re-created views are evaluated under the caller's RLS again.
+    for (const view of ['drafts_ext', 'publication_specs_ext']) {
+      expect(
+        await query(target.url, `select reloptions from pg_class where oid = 'public.${view}'::regclass`),
+        view,
+      ).toEqual([{ reloptions: ['security_invoker=true'] }]);
+    }
     expect(
-      await query(target.url, `select reloptions from pg_class where oid = 'public.drafts_ext'::regclass`),
-    ).toEqual([{ reloptions: ['security_invoker=true'] }]);
+      await query(
+        target.url,
+        `select pg_get_viewdef('public.publication_specs_ext'::regclass) ilike '%limit 1000%' as drifted`,
+      ),
+    ).toEqual([{ drifted: false }]);
 
     const again = await db(['diff', '--target', target.url, '--name', 'again', '--pending-dir', pendingDir]);
     expect(again.code, again.stderr).toBe(0);

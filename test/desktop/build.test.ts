@@ -212,3 +212,56 @@ describe('the Node build', () => {
     expect(run.status).toBe(0);
   });
 });
+
+/** Text of every tracked source, config and script file (what could name a package). */
+function trackedSourceText(): string {
+  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
+  return listed.stdout
+    .split('\0')
+    .filter((f) => /\.(ts|tsx|js|mjs|cjs|json|ya?ml|sh)$|(^|\/)run$/.test(f))
+    .filter((f) => f !== 'package.json' && f !== 'package-lock.json' && !f.startsWith('out/'))
+    .filter((f) => existsSync(path.join(PROJECT_ROOT, f)))
+    .map((f) => readFileSync(path.join(PROJECT_ROOT, f), 'utf8'))
+    .join('\n');
+}
+
+describe('declared packages', () => {
+  it('are all used: imported, named by a config, or run by a script (issue 15: remove what nothing uses)', () => {
+    const text = trackedSourceText();
+    const pkgFull = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const scripts = Object.values(pkgFull.scripts).join('\n');
+    const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    /** Named as a module specifier (`'name'`, `"name/sub"`, `npm:name`) in some file. */
+    const named = (name: string): boolean => new RegExp(`(['"\`]|npm:)${escape(name)}(['"\`/@])`).test(text);
+    /** Run as a command by an npm script (the package's own bin names). */
+    const run = (name: string): boolean => {
+      const manifest = path.join(PROJECT_ROOT, 'node_modules', name, 'package.json');
+      if (!existsSync(manifest)) return false;
+      const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin?: string | Record<string, string> };
+      const bins = typeof bin === 'string' ? [name.split('/').pop() ?? name] : Object.keys(bin ?? {});
+      return bins.some((b) => new RegExp(`(^|[\\s&;(])${escape(b)}(\\s|$)`, 'm').test(scripts));
+    };
+    const used = (name: string): boolean => {
+      // Types for a package that is used (or for Node itself).
+      const typed = /^@types\/(.+)$/.exec(name)?.[1];
+      if (typed)
+        return typed === 'node' || used(typed.includes('__') ? `@${typed.replace('__', '/')}` : typed);
+      return named(name) || run(name);
+    };
+    // Used although no file of ours names it: @rjsf/core's index imports its getTestRegistry, which imports
+    // @rjsf/validator-ajv8 (only a devDependency of @rjsf/core), so Vite cannot build the GUI without it; the
+    // code is tree-shaken away (the GUI validates with renderer/src/components/forms/schema-validator.ts).
+    const neededByOthers = new Set(['@rjsf/validator-ajv8']);
+    const declared = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
+    expect(declared.filter((name) => !used(name) && !neededByOthers.has(name))).toEqual([]);
+    // The exception holds only while @rjsf/core still imports it.
+    const rjsfIndex = readFileSync(
+      path.join(PROJECT_ROOT, 'node_modules/@rjsf/core/lib/getTestRegistry.js'),
+      'utf8',
+    );
+    expect(rjsfIndex).toContain('@rjsf/validator-ajv8');
+  });
+});

@@ -124,6 +124,18 @@ describe('Control-plane GUI: account, drafts and publishing (Chromium)', () => {
     expect(await testId('spec-valid').count()).toBe(0);
     await screenshot(page, 'drafts-editor-catalog-check');
 
+    // A misspelt keyword: a valid JSON schema, but one Flow's schema builder refuses; shown before any dry run.
+    await typeSpec(
+      collectionJson({
+        schema: { type: 'object', properties: { id: { type: 'string', tyep: 'x' } }, required: ['id'] },
+      }),
+    );
+    await expect
+      .poll(() => testId('catalog-issue').allTextContents())
+      .toEqual([
+        `the schema of ${COLLECTION} is refused by Flow: unexpected keyword "tyep" (at /properties/id)`,
+      ]);
+
     await typeSpec(collectionJson());
     await expect.poll(() => testId('spec-valid').count()).toBe(1);
     expect(await testId('catalog-issue').count()).toBe(0);
