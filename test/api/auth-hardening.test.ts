@@ -207,7 +207,7 @@ describe('Auth hardening: bans, passwords, e-mail addresses, redirects, bodies a
       .sign(new TextEncoder().encode(JWT_SECRET));
     const noExp = await call('GET', '/user', undefined, { Authorization: `Bearer ${forever}` });
     expect([noExp.status, noExp.body.code]).toEqual([403, 'bad_jwt']);
-    // REST refuses it too (PGRST303), while the same user's token from Auth (which expires) works.
+    // REST refuses it too (PGRST301, PostgREST 12.2's code for every refused token), while the same user's token from Auth (which expires) works.
     const rest = async (token: string): Promise<[number, string | undefined]> => {
       const res = await fetch(`${env.server.url}/rest/v1/drafts?select=id`, {
         headers: { apikey: env.anonKey, Authorization: `Bearer ${token}` },
@@ -215,7 +215,7 @@ describe('Auth hardening: bans, passwords, e-mail addresses, redirects, bodies a
       const body = (await res.json()) as { code?: string };
       return [res.status, Array.isArray(body) ? undefined : body.code];
     };
-    expect(await rest(forever)).toEqual([401, 'PGRST303']);
+    expect(await rest(forever)).toEqual([401, 'PGRST301']);
     expect(await rest(String(session.body.access_token))).toEqual([200, undefined]);
     // Signing in as another audience finds no user of that audience.
     const wrongAud = await call(

@@ -66,8 +66,8 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     expect(refused.error).toEqual({
       code: 'PGRST106',
       details: null,
-      hint: 'Only the following schemas are exposed: public, personal',
-      message: 'Invalid schema: auth',
+      hint: null,
+      message: 'The schema must be one of the following: public, personal',
     });
   });
 

@@ -118,6 +118,79 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
     });
   });
 
+  it('leaves out embeds that output nothing, nested ones too, while they still filter', async () => {
+    const empty = await sb.from('channels').select('slug, messages()').order('id');
+    expect(empty.data).toEqual([{ slug: 'public' }, { slug: 'random' }, { slug: 'other' }]);
+    const nested = await sb.from('channels').select('slug, messages(users())').order('id');
+    expect(nested.data).toEqual([{ slug: 'public' }, { slug: 'random' }, { slug: 'other' }]);
+    const inner = await sb.from('channels').select('slug, messages!inner(users())').eq('messages.id', 4);
+    expect(inner.data).toEqual([{ slug: 'other' }]);
+    const partly = await sb.from('channels').select('slug, messages(id, users())').eq('id', 3);
+    expect(partly.data).toEqual([{ slug: 'other', messages: [{ id: 4 }] }]);
+  });
+
+  describe('JSON paths as PostgREST writes them (JsonOperatorSpec)', () => {
+    beforeAll(async () => {
+      await runSql(
+        env.db.url,
+        `create type complex as (r double precision, i double precision);
+         create table fav_numbers (num complex, person text);
+         create table arrays (id int primary key, numbers int[], numbers_mult int[][]);
+         create table json_arr (id int primary key, data json);
+         grant select on fav_numbers, arrays, json_arr to anon;
+         insert into fav_numbers values ((0.5, 0.5), 'A'), ((0.6, 0.6), 'B');
+         insert into arrays values (0, '{1,2,3}', '{{1,2,3},{4,5,6},{7,8,9}}'),
+           (1, '{11,12,13}', '{{11,12,13},{14,15,16},{17,18,19}}');
+         insert into json_arr values (1, '[1, 2, 3]'), (2, '[4, 5, 6]'),
+           (5, '[{"a": "A"}, {"b": "B"}]'), (6, '[{"a": [1,2,3]}, {"b": [4,5]}]');`,
+      );
+      await env.server.reloadSchema();
+    });
+    const get = async (path: string): Promise<unknown> => {
+      const res = await fetch(`${rest()}/${path}`, { headers: headers() });
+      expect(res.status, path).toBe(200);
+      return res.json();
+    };
+
+    it('names a path after its last key, or the column when it ends in indexes', async () => {
+      expect(await get('json_arr?select=data->>0::int&id=in.(1,2)&order=id')).toEqual([
+        { data: 1 },
+        { data: 4 },
+      ]);
+      expect(await get('json_arr?select=data->0->>a&id=in.(5,6)&order=id')).toEqual([
+        { a: 'A' },
+        { a: '[1,2,3]' },
+      ]);
+      const { data } = await sb.from('json_arr').select('data->0->a->1').in('id', [5, 6]).order('id');
+      expect(data).toEqual([{ a: null }, { a: 2 }]);
+    });
+
+    it('reads, filters and orders composite fields and array items (through to_jsonb)', async () => {
+      expect(await get('fav_numbers?select=num->i&order=person')).toEqual([{ i: 0.5 }, { i: 0.6 }]);
+      expect(await get('fav_numbers?select=num->>i&order=person')).toEqual([{ i: '0.5' }, { i: '0.6' }]);
+      expect(await get('fav_numbers?select=person&num->>i=gt.0.5')).toEqual([{ person: 'B' }]);
+      expect(await get('fav_numbers?select=person&order=num->>i.desc')).toEqual([
+        { person: 'B' },
+        { person: 'A' },
+      ]);
+      const items = await sb
+        .from('arrays')
+        .select('a:numbers->0,b:numbers->1,c:numbers_mult->0->0,d:numbers_mult->1->2')
+        .order('id');
+      expect(items.error).toBeNull();
+      expect(items.data).toEqual([
+        { a: 1, b: 2, c: 1, d: 6 },
+        { a: 11, b: 12, c: 11, d: 16 },
+      ]);
+      expect(await get('arrays?select=numbers->>0&order=id')).toEqual([{ numbers: '1' }, { numbers: '11' }]);
+      expect(await get('arrays?select=id&numbers->0=eq.1')).toEqual([{ id: 0 }]);
+      expect(await get('arrays?select=id&numbers_mult->2->>2=eq.19')).toEqual([{ id: 1 }]);
+      expect(await get('arrays?select=id&order=numbers->0.desc')).toEqual([{ id: 1 }, { id: 0 }]);
+      // A path into a plain value is NULL, not an error (to_jsonb of a string has no keys).
+      expect(await get('users?select=username&username->>x=eq.1')).toEqual([]);
+    });
+  });
+
   describe('Prefer: max-affected with handling=strict', () => {
     beforeEach(resetItems);
     const count = async (): Promise<number> =>
@@ -175,6 +248,52 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
         message:
           'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
       });
+    });
+  });
+
+  describe('limited updates and deletes (PostgREST 12; dropped in 13)', () => {
+    beforeEach(resetItems);
+    const names = async (): Promise<string[]> =>
+      ((await sb.from('items').select('name').order('id').limit(4)).data ?? []).map(
+        (r: { name: string }) => r.name,
+      );
+
+    it('changes only the ordered slice that limit and offset select', async () => {
+      const res = await fetch(`${rest()}/items?order=id&limit=1&offset=1`, {
+        method: 'PATCH',
+        headers: headers({ 'Content-Type': 'application/json' }),
+        body: JSON.stringify({ name: 'updated-item' }),
+      });
+      expect(res.status).toBe(204);
+      expect(await names()).toEqual(['item 1', 'updated-item', 'item 3', 'item 4']);
+      const upd = await sb
+        .from('items')
+        .update({ name: 'top two' })
+        .gt('id', 2)
+        .order('id', { ascending: false })
+        .limit(2)
+        .select('id');
+      expect(upd.error).toBeNull();
+      expect((upd.data as { id: number }[]).map((r) => r.id).sort((a, b) => a - b)).toEqual([14, 15]);
+      const del = await sb.from('items').delete().lt('id', 10).order('id').limit(3).select('id');
+      expect(del.error).toBeNull();
+      expect((del.data as { id: number }[]).map((r) => r.id).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+      expect((await sb.from('items').select('*', { count: 'exact', head: true })).count).toBe(12);
+    });
+
+    it('refuses a limit without an order (PGRST109) and changes nothing', async () => {
+      const res = await fetch(`${rest()}/items?id=gt.0&limit=1`, {
+        method: 'DELETE',
+        headers: headers(),
+      });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({
+        code: 'PGRST109',
+        details: null,
+        hint: "Apply an 'order' using unique column(s)",
+        message: "A 'limit' was applied without an explicit 'order'",
+      });
+      expect((await sb.from('items').select('*', { count: 'exact', head: true })).count).toBe(15);
     });
   });
 

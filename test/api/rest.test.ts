@@ -252,7 +252,7 @@ describe('REST API through supabase-js (real Postgres, RLS)', () => {
       .sign(key);
     expect(await get('/books', { Authorization: `Bearer ${expired}` })).toMatchObject({
       status: 401,
-      body: { code: 'PGRST303', message: 'JWT expired' },
+      body: { code: 'PGRST301', details: null, hint: null, message: 'JWT expired' },
     });
     const forged = await new SignJWT({ role: 'service_role' })
       .setProtectedHeader({ alg: 'HS256' })

@@ -296,6 +296,34 @@ describe('Catalog GUI (Chromium, a stack with one agent)', () => {
     await screenshot(page, 'catalog-spec');
   });
 
+  it('names the sops-encrypted fields of a live endpoint config, and none of a plain one', async () => {
+    // A live capture whose config went through the oauth function's encrypt-config (a sops document).
+    const sealedConfig = {
+      address: 'localhost:7000',
+      password_sops: 'ENC[AES256_GCM,data:c2VjcmV0,iv:aXY=,tag:dGFn,type:str]',
+      credentials: { token_sops: 'ENC[AES256_GCM,data:dG9r,iv:aXY=,tag:dGFn,type:str]' },
+      sops: { mac: 'ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]', encrypted_suffix: '_sops' },
+    };
+    await sql(
+      gui.status.DB_URL,
+      `insert into live_specs (catalog_name, last_build_id, last_pub_id, spec, spec_type,
+         connector_image_name, connector_image_tag)
+       select 'aliceCo/sealed/source', p, p,
+         '${JSON.stringify({ endpoint: { connector: { image: 'ghcr.io/estuary/source-hello-world:v1', config: sealedConfig } }, bindings: [] })}'::json,
+         'capture', 'ghcr.io/estuary/source-hello-world', ':v1'
+       from (select internal.id_generator() as p) ids`,
+    );
+    await goTo(page, specRoute('aliceCo/sealed/source'));
+    await expect
+      .poll(() => page.getByTestId('spec-encrypted-fields').textContent())
+      .toBe(
+        'Encrypted (sops, this stack’s key; only the agent decrypts them, for the connector): password, credentials.token',
+      );
+    await goTo(page, specRoute(CHAIN.capture));
+    await expect.poll(() => page.getByTestId('connector-image').count()).toBe(1);
+    expect(await page.getByTestId('spec-encrypted-fields').count()).toBe(0);
+  });
+
   it('edits the spec in a draft twice; the history diffs any two versions', async () => {
     await editThroughGui('greetings-v2');
     await editThroughGui('greetings-v3');

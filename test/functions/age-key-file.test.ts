@@ -1,11 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { Decrypter, Encrypter, identityToRecipient } from 'age-encryption';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { bech32, ensureAgeKey, generateAgeKeyPair } from '../../main/services/functions/age-key-file.js';
+import {
+  ageIdentitiesOf,
+  bech32,
+  ensureAgeKey,
+  generateAgeKeyPair,
+} from '../../main/services/functions/age-key-file.js';
+import { dataDirLayout } from '../../main/stack/data-dir.js';
+import { writeDiagnostics } from '../../main/stack/diagnostics.js';
+import type { StackStatus } from '../../shared/stack-status.js';
 
 describe('age key file (node:crypto X25519, age encoding)', () => {
   const dirs: string[] = [];
@@ -45,5 +54,33 @@ describe('age key file (node:crypto X25519, age encoding)', () => {
     const text = readFileSync(file, 'utf8');
     expect(text).toContain(`# public key: ${first.recipient}\n`);
     expect(text).toContain(`${first.identities[0]}\n`);
+  });
+
+  it('keeps the key out of a diagnostics bundle: no key file, and the identity redacted from logs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'age-key-'));
+    dirs.push(dir);
+    const { identities } = await ensureAgeKey(dir);
+    const identity = identities[0]!;
+    expect(ageIdentitiesOf(dir)).toEqual([identity]);
+    const layout = dataDirLayout(dir);
+    mkdirSync(layout.logs, { recursive: true });
+    writeFileSync(path.join(layout.logs, 'edge-functions.log'), `a careless line: ${identity}\n`);
+    // The supervisor passes ageIdentitiesOf(data dir) among the secrets (LocalStack.secretValues).
+    const bundle = writeDiagnostics({
+      layout,
+      status: { services: [] } as unknown as StackStatus,
+      preflight: [],
+      versions: {},
+      secrets: ageIdentitiesOf(dir),
+    });
+    const entries = unzipSync(readFileSync(bundle.path));
+    expect(Object.keys(entries)).toContain('logs/edge-functions.log');
+    expect(Object.keys(entries).some((name) => name.includes('sops') || name.includes('age-key'))).toBe(
+      false,
+    );
+    for (const [name, bytes] of Object.entries(entries)) {
+      expect(strFromU8(bytes), name).not.toContain(identity);
+    }
+    expect(strFromU8(entries['logs/edge-functions.log']!)).toContain('a careless line: [REDACTED]');
   });
 });

@@ -1,6 +1,7 @@
 // The agent decrypts sops-encrypted endpoint configs (as the oauth function's encrypt-config makes them) for
 // the connector and flowctl-go only: discovers and builds get plain configs, drafts keep them encrypted.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -38,6 +39,8 @@ describe('the agent and sops-encrypted endpoint configs', () => {
   let agent: Agent;
   let binDir: string;
   let dataDir: string;
+  let dataPlaneDir: string;
+  let dataPlane: ChildProcess | undefined;
   let recipient: string;
   let tagId: string;
 
@@ -92,14 +95,30 @@ describe('the agent and sops-encrypted endpoint configs', () => {
       [connector.rows[0]!.id, JSON.stringify(SCHEMA)],
     );
     tagId = tag.rows[0]!.id;
-    agent = await startAgent(db.url, { binDir, sopsAgeKeyFile: ageKeyFile(dataDir) });
+    // A real publication activates into a data plane: the flowctl-go double's, on unix sockets.
+    dataPlaneDir = mkdtempSync(path.join(os.tmpdir(), 'flow-dp-sops-'));
+    dataPlane = spawn(
+      path.join(binDir, 'flowctl-go'),
+      ['temp-data-plane', '--tempdir', dataPlaneDir, '--unix-sockets'],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(path.join(dataPlaneDir, 'consumer.sock')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    agent = await startAgent(db.url, {
+      binDir,
+      sopsAgeKeyFile: ageKeyFile(dataDir),
+      brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
+      consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
+    });
   });
   afterAll(async () => {
     await agent?.stop();
     await pool?.end();
     await db?.drop();
     await cluster?.stop();
-    for (const dir of [binDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    dataPlane?.kill('SIGTERM');
+    for (const dir of [binDir, dataDir, dataPlaneDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('hands the connector the decrypted config on a discover, and keeps it encrypted in the draft', async () => {
@@ -141,6 +160,37 @@ describe('the agent and sops-encrypted endpoint configs', () => {
     );
     // A dry run keeps its draft: still the encrypted config.
     expect(JSON.stringify(history.rows[0]!.spec)).not.toContain('build-time-key');
+  });
+
+  it('publishes a sealed config: the build gets it decrypted, the live spec keeps it encrypted', async () => {
+    const sealed = await seal({ greetings: 2, api_key: 'live-secret-key' });
+    const capture = {
+      ...(spec.capture('aliceCo/sealed/live-greetings') as Record<string, unknown>),
+      endpoint: { connector: { image: `${IMAGE}:local`, config: sealed } },
+    };
+    const published = await publish(pool, USERS.alice, [
+      { name: 'aliceCo/sealed/live-greetings', type: 'collection', spec: spec.collection() },
+      { name: 'aliceCo/sealed/live-cap', type: 'capture', spec: capture },
+    ]);
+    expect(published.job_status.type).toBe('success');
+    expect(builtCatalog(published.id).captures['aliceCo/sealed/live-cap']!.endpoint.connector.config).toEqual(
+      {
+        greetings: 2,
+        api_key: 'live-secret-key',
+      },
+    );
+    const live = await pool.query<{ spec: { endpoint: { connector: { config: unknown } } } }>(
+      `select spec from live_specs where catalog_name = 'aliceCo/sealed/live-cap'`,
+    );
+    expect(live.rows).toHaveLength(1);
+    expect(live.rows[0]!.spec.endpoint.connector.config).toEqual(sealed);
+    expect(JSON.stringify(live.rows[0]!.spec)).not.toContain('live-secret-key');
+    const history = await pool.query<{ spec: unknown }>(
+      `select ps.spec from publication_specs ps join live_specs ls on ls.id = ps.live_spec_id
+       where ls.catalog_name = 'aliceCo/sealed/live-cap'`,
+    );
+    expect(history.rows.length).toBeGreaterThan(0);
+    for (const row of history.rows) expect(JSON.stringify(row.spec)).not.toContain('live-secret-key');
   });
 
   it('fails a discover or build whose config it cannot decrypt, saying why and never what', async () => {
@@ -197,7 +247,12 @@ describe('the agent and sops-encrypted endpoint configs', () => {
       expect((await discover({ greetings: 2 })).status.job_status.type).toBe('success');
     } finally {
       await agent.stop();
-      agent = await startAgent(db.url, { binDir, sopsAgeKeyFile: ageKeyFile(dataDir) });
+      agent = await startAgent(db.url, {
+        binDir,
+        sopsAgeKeyFile: ageKeyFile(dataDir),
+        brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
+        consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
+      });
     }
     expect(parseAgentArgs(['--database', 'x', '--sops-age-key-file', '/k'], {}).sopsAgeKeyFile).toBe('/k');
     expect(parseAgentArgs(['--database', 'x'], { SOPS_AGE_KEY_FILE: '/env-k' }).sopsAgeKeyFile).toBe(

@@ -43,8 +43,9 @@ async function rest(
       sendRest(res, errorResult(error));
       return;
     }
-    const code = found.error.kind === 'claims' ? 'PGRST303' : 'PGRST301';
-    const error = new ApiError(401, code, found.error.message, null, null, {
+    // PostgREST 12.2 answers every refused token with PGRST301 ("JWT expired" included, which clients check
+    // to refresh their session); PGRST303 for claims came with 13.0 (#3600).
+    const error = new ApiError(401, 'PGRST301', found.error.message, null, null, {
       'WWW-Authenticate': `Bearer error="invalid_token", error_description="${found.error.message}"`,
     });
     sendRest(res, errorResult(error));

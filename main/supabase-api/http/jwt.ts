@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
-/** Why a JWT was refused, in PostgREST's words; `expired` decides between PGRST303 and PGRST301. */
+/** Why a JWT was refused, in PostgREST's words: a decode failure or a claim (exp, nbf, iat) refused. */
 export class JwtError extends Error {
   constructor(
     message: string,

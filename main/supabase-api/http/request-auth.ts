@@ -36,7 +36,7 @@ function identityOf(claims: JWTPayload): RequestIdentity | { readonly badRole: s
   return found;
 }
 
-/** A refused token: the message and whether it is a claims (PGRST303) or decode (PGRST301) failure. */
+/** A refused token (401 PGRST301 on REST), or a role claim the authenticator cannot take. */
 export type IdentityResult =
   | { readonly ok: true; readonly identity: RequestIdentity }
   | { readonly ok: false; readonly error: JwtError }

@@ -17,13 +17,8 @@ function chooseSchema(deps: RestDeps, profile: string | undefined): string {
   const exposed = deps.cache().schemas;
   if (profile === undefined || profile === '') return exposed[0]!;
   if (!exposed.includes(profile)) {
-    throw new ApiError(
-      406,
-      'PGRST106',
-      `Invalid schema: ${profile}`,
-      null,
-      `Only the following schemas are exposed: ${exposed.join(', ')}`,
-    );
+    // PostgREST 12.2's wording (Error.hs UnacceptableSchema); 13.0.7 (#4089) moved the list into the hint.
+    throw new ApiError(406, 'PGRST106', `The schema must be one of the following: ${exposed.join(', ')}`);
   }
   return profile;
 }

@@ -6,12 +6,12 @@ import { maxAffected, preferenceApplied } from './parse/prefer.js';
 import type { LevelParams } from './parse/query-ast.js';
 import { parseQueryParams } from './parse/query-params.js';
 import { parseWriteBody } from './parse/write-body.js';
-import { planConditions, planRead } from './plan/read-planner.js';
+import { planConditions, planMutationOrder, planRead } from './plan/read-planner.js';
 import { checkSingular, explainResult, lookupTable } from './read-handler.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { readStatement } from './sql/read-sql.js';
 import { ident, SqlParams } from './sql/sql-params.js';
-import { deleteCte, insertCte, returningColumns, updateCte } from './sql/write-sql.js';
+import { deleteCte, insertCte, returningColumns, updateCte, type MutationRange } from './sql/write-sql.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
 import { contentType } from './media.js';
 
@@ -33,6 +33,7 @@ export async function writeTable(
   const base = { table, label: table.name, columns: [...table.columns.keys()] };
   const conditions = planConditions(cache, base, q.levels.get('')?.conditions ?? []);
   const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
+  const range = req.method === 'POST' ? null : mutationRange(cache, base, q.levels.get(''));
 
   let cte: string | null;
   if (req.method === 'POST') {
@@ -53,9 +54,9 @@ export async function writeTable(
           );
   } else if (req.method === 'PATCH') {
     const body = parseWriteBody(req.body, table, q.columns, false);
-    cte = body.columns.length === 0 ? null : updateCte(table, body, conditions, returning, params);
+    cte = body.columns.length === 0 ? null : updateCte(table, body, conditions, returning, params, range);
   } else {
-    cte = deleteCte(table, conditions, returning, params);
+    cte = deleteCte(table, conditions, returning, params, range);
   }
 
   let sql: string | null = null;
@@ -115,6 +116,32 @@ export async function writeTable(
   // PostgREST reports resolution only when the insert has a key to resolve conflicts on.
   const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
   return writeResult(req, row, merge, representation, noKey);
+}
+
+/**
+ * `limit`/`offset` on a PATCH or DELETE: PostgREST 12 changes only that slice of the filtered rows, in the
+ * request's `order` (400 PGRST109 without one). PostgREST 13 dropped the feature.
+ */
+function mutationRange(
+  cache: SchemaCache,
+  base: Parameters<typeof planMutationOrder>[1],
+  top: LevelParams | undefined,
+): MutationRange | null {
+  if (top?.limit === undefined && top?.offset === undefined) return null;
+  if (!top.order || top.order.length === 0) {
+    throw new ApiError(
+      400,
+      'PGRST109',
+      "A 'limit' was applied without an explicit 'order'",
+      null,
+      "Apply an 'order' using unique column(s)",
+    );
+  }
+  return {
+    order: planMutationOrder(cache, base, top.order),
+    ...(top.limit !== undefined ? { limit: top.limit } : {}),
+    ...(top.offset !== undefined ? { offset: top.offset } : {}),
+  };
 }
 
 /** `/table?pk=eq.value` for the primary key values of a row (JSON), as PostgREST's Location header. */

@@ -16,6 +16,11 @@ export interface FieldRef {
    */
   readonly computed?: ComputedField & { readonly row: { readonly schema: string; readonly name: string } };
   readonly path: readonly JsonStep[];
+  /**
+   * The column is neither json nor jsonb but has a JSON path (an array, a composite or any other type): its
+   * value goes through `to_jsonb` first, as PostgREST does, so `tags->0` or `point->>x` work.
+   */
+  readonly toJsonb?: true;
 }
 
 /** The aggregate functions of `select=` (PostgREST's AggregateFunction). */

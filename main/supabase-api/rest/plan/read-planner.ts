@@ -74,7 +74,12 @@ export function planRead(
 
 /** A column of the relation, else a computed field of its table, else 42703. */
 export function resolveField(cache: SchemaCache, base: PlanBase, field: Field): FieldRef {
-  if (base.columns.includes(field.name)) return { name: field.name, path: field.path };
+  if (base.columns.includes(field.name)) {
+    const type = field.path.length > 0 ? base.table?.columns.get(field.name)?.type : undefined;
+    return type !== undefined && type !== 'json' && type !== 'jsonb'
+      ? { name: field.name, path: field.path, toJsonb: true }
+      : { name: field.name, path: field.path };
+  }
   const computed = base.table ? cache.computedFields.get(base.table)?.get(field.name) : undefined;
   if (computed && base.table) {
     const row = { schema: base.table.schema, name: base.table.name };
@@ -96,8 +101,9 @@ export function resolveCast(cache: SchemaCache, cast: string): CastType {
 function outputName(item: Extract<SelectItem, { kind: 'column' }>): string {
   if (item.alias !== undefined) return item.alias;
   if (item.aggregate !== undefined) return item.aggregate;
-  const last = item.field.path[item.field.path.length - 1];
-  return last ? last.key : item.field.name;
+  // PostgREST names `data->a->>0` after its last key (`a`), and `data->0` after the column.
+  const lastKey = item.field.path.findLast((step) => !step.index);
+  return lastKey ? lastKey.key : item.field.name;
 }
 
 function planNode(
@@ -246,6 +252,15 @@ function planEmbed(
     joinAlias: `a${n}`,
     node,
   };
+}
+
+/** Plans the top-level order of a mutation (a limited update or delete), on the table's own fields. */
+export function planMutationOrder(
+  cache: SchemaCache,
+  base: PlanBase,
+  terms: readonly OrderTerm[],
+): PlanOrderTerm[] {
+  return terms.map((t) => planOrder(cache, base, [], t));
 }
 
 /** Plans the filters of a mutation: the top level's conditions, on the table's own fields. */

@@ -14,6 +14,7 @@ export function fieldSql(alias: string, field: FieldRef, params: SqlParams): str
   let sql = field.computed
     ? `${qualified(field.computed.schema, field.computed.name)}(${ident(alias)}::${qualified(field.computed.row.schema, field.computed.row.name)})`
     : `${ident(alias)}.${ident(field.name)}`;
+  if (field.toJsonb) sql = `to_jsonb(${sql})`;
   for (const step of field.path) {
     // Path keys are bound parameters, never SQL.
     const key = step.index ? `${params.add(step.key)}::int` : `${params.add(step.key)}::text`;

@@ -207,8 +207,10 @@ function embedSql(
     orderRefs: refs,
     join: `LEFT JOIN LATERAL (SELECT ${agg} AS body${extra.join('')} FROM (${sub}) AS ${row}) AS ${lateral} ON TRUE`,
     presence: value,
+    // An embed that outputs nothing (`rel()`, or `rel(other())` whose embeds output nothing either) is
+    // left out of its parent, as PostgREST 12.2.2 does (#3093); it still filters with !inner or is.null.
     columns:
-      node.select.length === 0
+      child.select.length === 0
         ? []
         : [{ sql: embed.toOne ? value : `COALESCE(${value}, '[]'::json)`, name: embed.name }],
   };

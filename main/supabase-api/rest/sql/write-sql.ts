@@ -1,7 +1,7 @@
 import { ApiError } from '../api-error.js';
-import { conditionSql } from './expressions.js';
+import { conditionSql, orderSql } from './expressions.js';
 import type { SelectItem } from '../parse/query-ast.js';
-import type { LogicTree } from '../plan/read-plan.js';
+import type { LogicTree, PlanOrderTerm } from '../plan/read-plan.js';
 import { findRelationship, originColumns } from '../plan/find-relationship.js';
 import type { SchemaCache } from '../schema-cache/schema-cache.js';
 import type { TableInfo } from '../schema-cache/schema-types.js';
@@ -90,7 +90,29 @@ export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions
   return `pgrst_mut AS (INSERT INTO ${target} (${list}) ${select}${conflict} RETURNING ${returning})`;
 }
 
-function whereSql(conditions: readonly LogicTree[], params: SqlParams, verb: string): string {
+/** The rows a limited update or delete changes (PostgREST 12's `limit`/`offset` with an `order`). */
+export interface MutationRange {
+  readonly order: readonly PlanOrderTerm[];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+function whereSql(
+  table: TableInfo,
+  conditions: readonly LogicTree[],
+  params: SqlParams,
+  verb: string,
+  range: MutationRange | null,
+): string {
+  if (range !== null) {
+    // As PostgREST 12's limited update/delete: the rows the filters select, ordered and sliced, by ctid.
+    const l = '"pgrst_l"';
+    const where = conditions.map((c) => conditionSql('pgrst_l', c, params, () => 'NULL')).join(' AND ');
+    let slice = ` ORDER BY ${orderSql('pgrst_l', range.order, params)}`;
+    if (range.limit !== undefined) slice += ` LIMIT ${params.add(range.limit)}`;
+    if (range.offset !== undefined) slice += ` OFFSET ${params.add(range.offset)}`;
+    return `"t0".ctid IN (SELECT ${l}.ctid FROM ${qualified(table.schema, table.name)} AS ${l}${where ? ` WHERE ${where}` : ''}${slice})`;
+  }
   // As pg-safeupdate does on Supabase: a mutation of every row needs an explicit filter.
   if (conditions.length === 0) throw new ApiError(400, '21000', `${verb} requires a WHERE clause`);
   return conditions.map((c) => conditionSql('t0', c, params, () => 'NULL')).join(' AND ');
@@ -103,8 +125,9 @@ export function updateCte(
   conditions: readonly LogicTree[],
   returning: string,
   params: SqlParams,
+  range: MutationRange | null = null,
 ): string {
-  const where = whereSql(conditions, params, 'UPDATE');
+  const where = whereSql(table, conditions, params, 'UPDATE', range);
   const set = body.columns.map((c) => `${ident(c)} = _b.${ident(c)}`).join(', ');
   const from = `json_to_record(${params.add(body.objectJson)}::json) AS _b(${typedColumns(table, body.columns)})`;
   return `pgrst_mut AS (UPDATE ${qualified(table.schema, table.name)} AS "t0" SET ${set} FROM ${from} WHERE ${where} RETURNING ${returning})`;
@@ -116,7 +139,8 @@ export function deleteCte(
   conditions: readonly LogicTree[],
   returning: string,
   params: SqlParams,
+  range: MutationRange | null = null,
 ): string {
-  const where = whereSql(conditions, params, 'DELETE');
+  const where = whereSql(table, conditions, params, 'DELETE', range);
   return `pgrst_mut AS (DELETE FROM ${qualified(table.schema, table.name)} AS "t0" WHERE ${where} RETURNING ${returning})`;
 }

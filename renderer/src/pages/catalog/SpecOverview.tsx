@@ -1,5 +1,6 @@
 import { routePath } from '../../app/router.js';
-import type { LiveSpecExtRow, PublicationSpecExtRow } from '../../../../shared/control-plane-rows.js';
+import type { Json, LiveSpecExtRow, PublicationSpecExtRow } from '../../../../shared/control-plane-rows.js';
+import { sealedFieldPaths } from '../../../../shared/sops/sealed-fields.js';
 import { flowIdTime } from '../../stores/catalog-store.js';
 import { formatTimestamp, localized, userLabel } from './catalog-format.js';
 import { ConnectorLabel } from './ConnectorLabel.js';
@@ -18,9 +19,17 @@ function NameLinks(props: { readonly names: readonly string[] | null }): React.J
   );
 }
 
-/** The connector of a capture or materialization: logo, title, image and tag, documentation. */
+/** The endpoint config of a capture or materialization spec (`endpoint.connector.config`), if any. */
+function endpointConfig(spec: Json | null): unknown {
+  const endpoint = (spec as { endpoint?: { connector?: { config?: unknown } } } | null)?.endpoint;
+  return endpoint?.connector?.config;
+}
+
+/** The connector of a capture or materialization: logo, title, image and tag, documentation, secrets. */
 function ConnectorFacts(props: { readonly spec: LiveSpecExtRow }): React.JSX.Element {
   const s = props.spec;
+  // Fields the oauth function's encrypt-config sealed: the live spec keeps them sops-encrypted.
+  const sealed = sealedFieldPaths(endpointConfig(s.spec));
   if (!s.connector_image_name) {
     return (
       <p className="muted" data-testid="spec-connector">
@@ -60,6 +69,20 @@ function ConnectorFacts(props: { readonly spec: LiveSpecExtRow }): React.JSX.Ele
             </span>
           )}
         </dd>
+        {sealed.length > 0 && (
+          <>
+            <dt>Secrets</dt>
+            <dd data-testid="spec-encrypted-fields">
+              Encrypted (sops, this stack’s key; only the agent decrypts them, for the connector):{' '}
+              {sealed.map((f, i) => (
+                <span key={f}>
+                  {i > 0 && ', '}
+                  <code>{f}</code>
+                </span>
+              ))}
+            </dd>
+          </>
+        )}
         {s.connector_external_url && (
           <>
             <dt>Website</dt>
