@@ -331,7 +331,8 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     expect(await page.locator('nav [aria-selected="true"]').count()).toBe(0);
     await testId('not-found').getByRole('link', { name: 'Catalog' }).click();
     await expect.poll(() => page.url()).toMatch(/#\/catalog$/);
-    expect(await testId('not-found').count()).toBe(0);
+    await expect.poll(() => testId('not-found').count()).toBe(0);
+    expect(await page.locator('nav [aria-selected="true"]').textContent()).toBe('Catalog');
   });
 
   it('offers no directive form to a user who administers nothing, and says what would open it', async () => {

@@ -39,6 +39,8 @@ export interface AuthStore {
   session: Session | null;
   user: User | null;
   roles: readonly AuthRoleRow[];
+  /** The user whose roles `roles` holds: null until they loaded (no roles known is not "no roles"). */
+  rolesOf: string | null;
   /** The action in flight, for its button's text. */
   busy: string | null;
   error: string | null;
@@ -113,6 +115,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
     session: null,
     user: null,
     roles: [],
+    rolesOf: null,
     busy: null,
     error: null,
     notice: null,
@@ -124,16 +127,16 @@ export const useAuthStore = create<AuthStore>((set, get) => {
       if (get().client === client) return;
       setAppClients({ supabase: client });
       unsubscribe?.();
-      set({ client, ready: false, session: null, user: null, roles: [] });
+      set({ client, ready: false, session: null, user: null, roles: [], rolesOf: null });
       const { data } = client.auth.onAuthStateChange((event, session) => {
         // Supabase-js calls this inside its auth lock: defer the queries that need a session.
         const changedUser = session?.user.id !== get().user?.id;
         set({ session, user: session?.user ?? null, ready: true });
         if (session) set({ signedOutReason: null });
-        if (event === 'SIGNED_OUT') set({ roles: [] });
+        if (event === 'SIGNED_OUT') set({ roles: [], rolesOf: null });
         else if (changedUser) {
           // The previous user's roles must not show beside the new user.
-          set({ roles: [] });
+          set({ roles: [], rolesOf: null });
           setTimeout(() => void get().loadRoles(), 0);
         }
       });
@@ -220,7 +223,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
       run('Signing out…', async (client) => {
         const { error } = await client.auth.signOut();
         if (error) throw error;
-        set({ roles: [], refreshedAt: null });
+        set({ roles: [], rolesOf: null, refreshedAt: null });
       }),
 
     checkSessionAfterReset: async () => {
@@ -237,6 +240,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
             session: null,
             user: null,
             roles: [],
+            rolesOf: null,
             refreshedAt: null,
             signedOutReason: `You were signed out: the database was reset, and ${email ?? 'your account'}'s session went with it (${error.message}). Sign in again.`,
           });
@@ -250,7 +254,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
 
     loadRoles: async () => {
       const client = get().client;
-      if (!client || !get().session) return set({ roles: [] });
+      if (!client || !get().session) return set({ roles: [], rolesOf: null });
       // Sign-ins in quick succession race their role queries: only the newest may answer, and only for the
       // user still signed in.
       const userId = get().user?.id;
@@ -258,7 +262,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         async () => unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' })),
         {
           value: (roles) => {
-            if (get().user?.id === userId) set({ roles });
+            if (get().user?.id === userId) set({ roles, rolesOf: userId ?? null });
           },
           error: (e) => set({ error: describeApiError(e) }),
         },

@@ -9,8 +9,11 @@ import { DirectiveToken } from './DirectiveToken.js';
 /** Directives under the prefixes the user administers: create, show their tokens, delete. */
 export function AdministeredDirectives(): React.JSX.Element {
   const administered = useDirectivesStore((s) => s.administered);
-  const administersAny = useAuthStore((s) => s.roles.some((r) => r.capability === 'admin'));
-  if (!administersAny && administered.length === 0) {
+  // Only roles that loaded say "none": roles that failed to load (or are loading) keep the form.
+  const administersNone = useAuthStore(
+    (s) => s.rolesOf !== null && s.rolesOf === s.user?.id && !s.roles.some((r) => r.capability === 'admin'),
+  );
+  if (administersNone && administered.length === 0) {
     // A form whose every submission the database refuses is a dead end: say what would open it instead.
     return (
       <section className="panel" data-testid="administered-directives">
