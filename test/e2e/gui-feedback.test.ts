@@ -334,6 +334,22 @@ describe('GUI errors and operations feedback (Chromium)', () => {
     expect(await testId('not-found').count()).toBe(0);
   });
 
+  it('offers no directive form to a user who administers nothing, and says what would open it', async () => {
+    const other = await gui.newPage();
+    const id = (x: string): ReturnType<Page['locator']> => other.locator(`[data-testid="${x}"]`);
+    // carol may only read aliceCo/ (supabase/seed.sql): every directive she could create would be refused.
+    await signInAs(other, 'carol');
+    await expect.poll(() => other.locator('[data-testid="user-roles"]').textContent()).toContain('aliceCo/');
+    await goTo(other, '/directives');
+    await expect
+      .poll(() => id('directives-no-admin').textContent())
+      .toContain('You administer no prefix, so you cannot create directives.');
+    expect(await id('create-directive').count()).toBe(0);
+    // Applying a token stays open to her.
+    expect(await id('apply-directive').count()).toBe(1);
+    await other.context().close();
+  });
+
   it('shows loading, failed and empty states apart on every list view', async () => {
     const other = await gui.newPage();
     const id = (x: string): ReturnType<Page['locator']> => other.locator(`[data-testid="${x}"]`);

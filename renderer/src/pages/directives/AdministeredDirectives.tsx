@@ -1,5 +1,6 @@
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import type { DirectiveRow } from '../../../../shared/control-plane-rows.js';
+import { useAuthStore } from '../../stores/auth-store.js';
 import { useDirectivesStore } from '../../stores/directives-store.js';
 import { describeSpec } from './claims-schemas.js';
 import { CreateDirectiveForm } from './CreateDirectiveForm.js';
@@ -8,6 +9,19 @@ import { DirectiveToken } from './DirectiveToken.js';
 /** Directives under the prefixes the user administers: create, show their tokens, delete. */
 export function AdministeredDirectives(): React.JSX.Element {
   const administered = useDirectivesStore((s) => s.administered);
+  const administersAny = useAuthStore((s) => s.roles.some((r) => r.capability === 'admin'));
+  if (!administersAny && administered.length === 0) {
+    // A form whose every submission the database refuses is a dead end: say what would open it instead.
+    return (
+      <section className="panel" data-testid="administered-directives">
+        <h3>Directives you administer</h3>
+        <p className="muted" data-testid="directives-no-admin">
+          You administer no prefix, so you cannot create directives. An admin of a prefix can grant you admin
+          on it (Grants), or give you the token of a grant directive to apply above.
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="panel" data-testid="administered-directives">
       <h3>Directives you administer</h3>
