@@ -177,6 +177,106 @@ describe('REST features: schemas, aggregates, computed fields, counts, media typ
     expect(updated.data).toEqual([{ username: 'dlymon', shout: 'DLYMON' }]);
   });
 
+  it('computes fields in every write representation: insert, upsert, update, delete, with count=exact', async () => {
+    // PostgREST returns `tbl.field` from the mutation (attribute notation calls the function on the row):
+    // an upsert's representation is computed like any other.
+    const inserted = await sb
+      .from('users')
+      .insert({ username: 'neo', age: 1 })
+      .select('username, shout')
+      .rollback();
+    expect([inserted.status, inserted.data]).toEqual([201, [{ username: 'neo', shout: 'NEO' }]]);
+    const merged = await sb
+      .from('users')
+      .upsert(
+        [
+          { username: 'dlymon', age: 31 },
+          { username: 'neo', age: 1 },
+        ],
+        { onConflict: 'username', count: 'exact' },
+      )
+      .select('username, age, shout')
+      .rollback();
+    expect(merged.error).toBeNull();
+    expect([merged.status, merged.count, merged.data]).toEqual([
+      201,
+      2,
+      [
+        { username: 'dlymon', age: 31, shout: 'DLYMON' },
+        { username: 'neo', age: 1, shout: 'NEO' },
+      ],
+    ]);
+    const updatedOnly = await sb
+      .from('users')
+      .upsert({ username: 'supabot', age: 51 })
+      .select('shout, messages(message_length)')
+      .rollback()
+      .single();
+    expect(updatedOnly.error).toBeNull();
+    expect([updatedOnly.status, updatedOnly.data]).toEqual([
+      200,
+      { shout: 'SUPABOT', messages: [{ message_length: 11 }, { message_length: 22 }] },
+    ]);
+    const updated = await sb
+      .from('users')
+      .update({ age: 21 }, { count: 'exact' })
+      .eq('username', 'awailas')
+      .select('shout')
+      .rollback();
+    expect([updated.status, updated.count, updated.data]).toEqual([200, 1, [{ shout: 'AWAILAS' }]]);
+    const deleted = await sb
+      .from('users')
+      .delete()
+      .eq('username', 'ghost')
+      .select('username, shout')
+      .rollback();
+    expect([deleted.status, deleted.data]).toEqual([200, [{ username: 'ghost', shout: 'GHOST' }]]);
+    const messages = await sb
+      .from('messages')
+      .upsert({ id: 4, message: 'Goodbye', username: 'dlymon', channel_id: 3 })
+      .select('id, message_length, users(shout)')
+      .rollback();
+    expect([messages.status, messages.data]).toEqual([
+      200,
+      [{ id: 4, message_length: 7, users: { shout: 'DLYMON' } }],
+    ]);
+  });
+
+  it('an upsert returning whole rows gives the functions rows of the table type: dropped and generated columns', async () => {
+    await runSql(
+      env.db.url,
+      `create table gadgets (id int primary key, dropped text, name text, secret text,
+         name_length int generated always as (length(name)) stored);
+       alter table gadgets drop column dropped;
+       create function gadget_label(gadgets) returns text language sql stable as $$ select $1.name || '#' || $1.id $$;
+       insert into gadgets (id, name, secret) values (1, 'lamp', 's1');
+       grant select, insert, update on gadgets to anon, authenticated;
+       grant execute on function gadget_label(gadgets) to anon, authenticated;`,
+    );
+    await env.server.reloadSchema();
+    try {
+      const merged = await sb
+        .from('gadgets')
+        .upsert([
+          { id: 1, name: 'desk lamp' },
+          { id: 2, name: 'fan' },
+        ])
+        .select('*, gadget_label')
+        .rollback();
+      expect(merged.error).toBeNull();
+      expect([merged.status, merged.data]).toEqual([
+        201,
+        [
+          { id: 1, name: 'desk lamp', secret: 's1', name_length: 9, gadget_label: 'desk lamp#1' },
+          { id: 2, name: 'fan', secret: null, name_length: 3, gadget_label: 'fan#2' },
+        ],
+      ]);
+    } finally {
+      await runSql(env.db.url, 'drop table gadgets cascade');
+      await env.server.reloadSchema();
+    }
+  });
+
   it('counts RPC results exactly (set and single, POST, GET and HEAD)', async () => {
     const set = await sb.rpc('numbers', { n: 7 }, { count: 'exact' });
     expect(set.count).toBe(7);

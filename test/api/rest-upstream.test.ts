@@ -1322,6 +1322,141 @@ describe('REST: postgrest-js upstream cases', () => {
       ).toEqual({ ...ok({ get_messages: [], username: 'zed' }), status: 201, statusText: 'Created' });
     });
 
+    // PostgREST's inferColsEmbedNeeds returns every column (`RETURNING *`) when the representation embeds a
+    // computed relationship, and its QueryBuilder calls the function on the rows of the mutation's CTE: every
+    // kind of write answers as the read would, an upsert (ON CONFLICT DO UPDATE) included.
+    describe('in write representations', () => {
+      const sel =
+        'username, status, get_messages(id), get_user_profile(id), ...get_user_profile_non_nullable(profile_id:id)';
+      const supabot = {
+        get_messages: [{ id: 1 }, { id: 2 }, { id: 4 }],
+        get_user_profile: { id: 1 },
+        profile_id: 1,
+        username: 'supabot',
+      };
+      const zed = { get_messages: [], get_user_profile: { id: null }, profile_id: null, username: 'zed' };
+      const created = (data: unknown, count: number | null = null): Outcome => ({
+        count,
+        data,
+        error: null,
+        status: 201,
+        statusText: 'Created',
+      });
+
+      it('insert', async () => {
+        expect(await outcome(sb.from('users').insert({ username: 'zed' }).select(sel).rollback())).toEqual(
+          created([{ ...zed, status: 'ONLINE' }]),
+        );
+      });
+
+      it('upsert (merge-duplicates on a conflict target), updating only and inserting too, with count=exact', async () => {
+        const updated = await outcome(
+          sb
+            .from('users')
+            .upsert({ username: 'supabot', status: 'OFFLINE' }, { onConflict: 'username' })
+            .select(sel)
+            .rollback(),
+        );
+        expect(updated).toEqual(ok([{ ...supabot, status: 'OFFLINE' }]));
+        const mixed = await outcome(
+          sb
+            .from('users')
+            .upsert(
+              [
+                { username: 'supabot', status: 'OFFLINE' },
+                { username: 'zed', status: 'ONLINE' },
+              ],
+              { onConflict: 'username', count: 'exact' },
+            )
+            .select(sel)
+            .rollback(),
+        );
+        expect(mixed).toEqual(
+          created(
+            [
+              { ...supabot, status: 'OFFLINE' },
+              { ...zed, status: 'ONLINE' },
+            ],
+            2,
+          ),
+        );
+        const ignored = await outcome(
+          sb
+            .from('users')
+            .upsert(
+              [
+                { username: 'supabot', status: 'OFFLINE' },
+                { username: 'zed', status: 'ONLINE' },
+              ],
+              { onConflict: 'username', ignoreDuplicates: true },
+            )
+            .select(sel)
+            .rollback(),
+        );
+        expect(ignored).toEqual(created([{ ...zed, status: 'ONLINE' }]));
+      });
+
+      it('a to-one computed relationship and a computed field inside it, on an upsert of messages', async () => {
+        const res = await outcome(
+          sb
+            .from('messages')
+            .upsert({ id: 4, message: 'Edited', channel_id: 3, username: 'supabot' })
+            .select('id, blurb_message, user:function_returning_single_row(username, get_user_profile(id))')
+            .rollback(),
+        );
+        expect(res).toEqual(
+          ok([{ blurb_message: 'Edi', id: 4, user: { get_user_profile: { id: 1 }, username: 'supabot' } }]),
+        );
+      });
+
+      it('update, with count=exact', async () => {
+        const res = await outcome(
+          sb
+            .from('users')
+            .update({ status: 'OFFLINE' }, { count: 'exact' })
+            .eq('username', 'supabot')
+            .select(sel)
+            .rollback(),
+        );
+        expect(res).toEqual({ ...ok([{ ...supabot, status: 'OFFLINE' }]), count: 1 });
+      });
+
+      it('delete: the functions see the rows as they were before the statement', async () => {
+        const message = await outcome(
+          sb
+            .from('messages')
+            .delete()
+            .eq('id', 4)
+            .select('id, blurb_message, user:function_returning_single_row(username, get_messages(id))')
+            .rollback(),
+        );
+        // get_messages still finds message 4: the statement's snapshot precedes its own delete.
+        expect(message).toEqual(
+          ok([
+            {
+              blurb_message: 'Som',
+              id: 4,
+              user: { get_messages: [{ id: 1 }, { id: 2 }, { id: 4 }], username: 'supabot' },
+            },
+          ]),
+        );
+        const user = await outcome(
+          sb.from('users').delete().eq('username', 'jsonuser').select(sel).rollback(),
+        );
+        expect(user).toEqual(
+          ok([
+            {
+              get_messages: [],
+              get_user_profile: { id: null },
+              profile_id: null,
+              status: 'ONLINE',
+              username: 'jsonuser',
+            },
+          ]),
+        );
+      });
+    });
+
     it('PGRST200 for a function that does not take the row', async () => {
       const notFound = (target: string) => ({
         count: null,

@@ -11,7 +11,16 @@ import { checkSingular, explainResult, lookupTable } from './read-handler.js';
 import type { SchemaCache } from './schema-cache/schema-cache.js';
 import { readStatement } from './sql/read-sql.js';
 import { ident, SqlParams } from './sql/sql-params.js';
-import { deleteCte, insertCte, returningColumns, updateCte, type MutationRange } from './sql/write-sql.js';
+import {
+  deleteCte,
+  insertCte,
+  returningColumns,
+  returnsWholeRow,
+  updateCte,
+  UPSERT_ROWS_CTE,
+  type InsertOptions,
+  type MutationRange,
+} from './sql/write-sql.js';
 import type { RestRequest, RestResult, StatementRow } from './rest-types.js';
 import { contentType } from './media.js';
 
@@ -36,22 +45,21 @@ export async function writeTable(
   const range = req.method === 'POST' ? null : mutationRange(cache, base, q.levels.get(''));
 
   let cte: string | null;
+  // Where the representation reads the written rows: an upsert returning them whole reads them back as rows
+  // of the table's type (see returnsWholeRow).
+  let rowsFrom = { ctes: [] as string[], from: 'pgrst_mut AS "t0"' };
   if (req.method === 'POST') {
     const body = parseWriteBody(req.body, table, q.columns, true);
-    cte =
-      body.rows === 0
-        ? null
-        : insertCte(
-            table,
-            body,
-            {
-              missingDefault: req.prefer.missing === 'default',
-              onConflict: q.onConflict ?? null,
-              resolution: req.prefer.resolution ?? null,
-              returning,
-            },
-            params,
-          );
+    const options: InsertOptions = {
+      missingDefault: req.prefer.missing === 'default',
+      onConflict: q.onConflict ?? null,
+      resolution: req.prefer.resolution ?? null,
+      returning,
+    };
+    cte = body.rows === 0 ? null : insertCte(table, body, options, params);
+    if (representation && returnsWholeRow(options)) {
+      rowsFrom = { ctes: [UPSERT_ROWS_CTE], from: 'pgrst_rows AS "t0"' };
+    }
   } else if (req.method === 'PATCH') {
     const body = parseWriteBody(req.body, table, q.columns, false);
     cte = body.columns.length === 0 ? null : updateCte(table, body, conditions, returning, params, range);
@@ -79,7 +87,7 @@ export async function writeTable(
       sql = readStatement(
         node,
         {
-          from: 'pgrst_mut AS "t0"',
+          from: rowsFrom.from,
           limit: null,
           offset: 0,
           count: false,
@@ -87,7 +95,7 @@ export async function writeTable(
           csv: req.media.kind === 'csv',
           stripNulls:
             (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
-          ctes: [cte],
+          ctes: [cte, ...rowsFrom.ctes],
           ...(inserted ? { extra: inserted } : {}),
         },
         params,

@@ -8,23 +8,26 @@ import type { TableInfo } from '../schema-cache/schema-types.js';
 import { ident, qualified, type SqlParams } from './sql-params.js';
 import type { WriteBody } from '../parse/write-body.js';
 
+/** RETURNING every column of the written rows: for `*`, and for a computed field or relationship. */
+export const ALL_COLUMNS = '"t0".*';
+
 /** Which columns the mutation must return for the requested representation. */
 export function returningColumns(cache: SchemaCache, table: TableInfo, items: readonly SelectItem[]): string {
-  if (items.some((i) => i.kind === 'star')) return '"t0".*';
+  if (items.some((i) => i.kind === 'star')) return ALL_COLUMNS;
   const cols = new Set<string>();
   for (const item of items) {
     if (item.kind === 'column') cols.add(item.field.name);
     if (item.kind === 'embed' || item.kind === 'spread') {
       const rel = findRelationship(cache, table, item.relation, item.hint);
       // A computed relationship's function takes the whole row, cast to the table's type.
-      if (rel.cardinality === 'computed') return '"t0".*';
+      if (rel.cardinality === 'computed') return ALL_COLUMNS;
       originColumns(rel).forEach((c) => cols.add(c));
     }
   }
   for (const c of cols) {
     if (table.columns.has(c)) continue;
     // A computed field takes the whole row, cast to the table's type: return every column, in order.
-    if (cache.computedFields.get(table)?.has(c)) return '"t0".*';
+    if (cache.computedFields.get(table)?.has(c)) return ALL_COLUMNS;
     throw new ApiError(400, '42703', `column ${table.name}.${c} does not exist`);
   }
   return cols.size > 0 ? [...cols].map((c) => `"t0".${ident(c)}`).join(', ') : '1 AS pgrst_one';
@@ -43,6 +46,20 @@ export interface InsertOptions {
 }
 
 /**
+ * Whether the INSERT returns each row whole, as one column `pgrst_row`: an upsert (merge-duplicates) that must
+ * return every column. An upsert also returns pgrst_inserted (whether the row was inserted, for the status), and a
+ * row with that extra column cannot be cast to the table's row type, which a computed field or relationship is
+ * called with (42846). Its representation reads the rows back through UPSERT_ROWS_CTE, without the flag.
+ * PostgREST, which does not count inserted rows, returns `*` alone.
+ */
+export function returnsWholeRow(opts: Pick<InsertOptions, 'resolution' | 'returning'>): boolean {
+  return opts.resolution === 'merge-duplicates' && opts.returning === ALL_COLUMNS;
+}
+
+/** The rows of a returnsWholeRow upsert, of the table's row type again (`pgrst_rows`). */
+export const UPSERT_ROWS_CTE = 'pgrst_rows AS (SELECT (pgrst_mut.pgrst_row).* FROM pgrst_mut)';
+
+/**
  * The INSERT (or upsert) CTE `pgrst_mut`, reading the body as one json parameter. With missing=default, a
  * column no row has a key for is left out of the column list, so it takes its DEFAULT however the column
  * makes it (identity, generated, serial); a column only some rows lack gets its default expression in those.
@@ -50,7 +67,8 @@ export interface InsertOptions {
 export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions, params: SqlParams): string {
   const target = `${qualified(table.schema, table.name)} AS "t0"`;
   const merge = opts.resolution === 'merge-duplicates';
-  const returning = `${opts.returning}${merge ? ', ("t0".xmax = 0) AS pgrst_inserted' : ''}`;
+  const rows = returnsWholeRow(opts) ? '"t0" AS pgrst_row' : opts.returning;
+  const returning = `${rows}${merge ? ', ("t0".xmax = 0) AS pgrst_inserted' : ''}`;
   const columns = opts.missingDefault ? body.columns.filter((c) => body.present.has(c)) : body.columns;
   const json = params.add(body.arrayJson);
   if (columns.length === 0) {
