@@ -14,10 +14,9 @@ import { ident, SqlParams } from './sql/sql-params.js';
 import {
   deleteCte,
   insertCte,
+  INSERTED_COUNT,
   returningColumns,
-  returnsWholeRow,
   updateCte,
-  UPSERT_ROWS_CTE,
   type InsertOptions,
   type MutationRange,
 } from './sql/write-sql.js';
@@ -45,9 +44,6 @@ export async function writeTable(
   const range = req.method === 'POST' ? null : mutationRange(cache, base, q.levels.get(''));
 
   let cte: string | null;
-  // Where the representation reads the written rows: an upsert returning them whole reads them back as rows
-  // of the table's type (see returnsWholeRow).
-  let rowsFrom = { ctes: [] as string[], from: 'pgrst_mut AS "t0"' };
   if (req.method === 'POST') {
     const body = parseWriteBody(req.body, table, q.columns, true);
     const options: InsertOptions = {
@@ -57,9 +53,6 @@ export async function writeTable(
       returning,
     };
     cte = body.rows === 0 ? null : insertCte(table, body, options, params);
-    if (representation && returnsWholeRow(options)) {
-      rowsFrom = { ctes: [UPSERT_ROWS_CTE], from: 'pgrst_rows AS "t0"' };
-    }
   } else if (req.method === 'PATCH') {
     const body = parseWriteBody(req.body, table, q.columns, false);
     cte = body.columns.length === 0 ? null : updateCte(table, body, conditions, returning, params, range);
@@ -69,9 +62,8 @@ export async function writeTable(
 
   let sql: string | null = null;
   if (cte !== null) {
-    const inserted = merge
-      ? `(SELECT count(*) FROM pgrst_mut WHERE pgrst_inserted)::int8 AS inserted`
-      : undefined;
+    // Both statements below aggregate over every written row, so the count is read after the upsert ran.
+    const inserted = merge ? `${INSERTED_COUNT} AS inserted` : undefined;
     if (representation) {
       // The mutation already applied the filters; the representation only shapes (and embeds) its rows.
       const levels = new Map<string, LevelParams>(q.levels);
@@ -87,7 +79,7 @@ export async function writeTable(
       sql = readStatement(
         node,
         {
-          from: rowsFrom.from,
+          from: 'pgrst_mut AS "t0"',
           limit: null,
           offset: 0,
           count: false,
@@ -95,7 +87,7 @@ export async function writeTable(
           csv: req.media.kind === 'csv',
           stripNulls:
             (req.media.kind === 'json' || req.media.kind === 'object') && req.media.stripNulls === true,
-          ctes: [cte, ...rowsFrom.ctes],
+          ctes: [cte],
           ...(inserted ? { extra: inserted } : {}),
         },
         params,
@@ -103,7 +95,7 @@ export async function writeTable(
     } else {
       sql =
         `WITH ${cte} SELECT NULL::int8 AS total, count(*)::int8 AS page_total, '' AS body` +
-        `${inserted ? `, count(*) FILTER (WHERE pgrst_inserted)::int8 AS inserted` : ''}` +
+        `${inserted ? `, ${inserted}` : ''}` +
         `${located ? `, (SELECT row_to_json(_l) FROM (SELECT ${table.primaryKey.map(ident).join(', ')} FROM pgrst_mut LIMIT 1) AS _l)::text AS location` : ''}` +
         ` FROM pgrst_mut`;
     }

@@ -46,18 +46,21 @@ export interface InsertOptions {
 }
 
 /**
- * Whether the INSERT returns each row whole, as one column `pgrst_row`: an upsert (merge-duplicates) that must
- * return every column. An upsert also returns pgrst_inserted (whether the row was inserted, for the status), and a
- * row with that extra column cannot be cast to the table's row type, which a computed field or relationship is
- * called with (42846). Its representation reads the rows back through UPSERT_ROWS_CTE, without the flag.
- * PostgREST, which does not count inserted rows, returns `*` alone.
+ * Counting the rows a merge upsert inserts, for its status (201 if any, else 200), as PostgREST 12 does
+ * (QueryBuilder.hs mutatePlanToQuery, SqlFragment.hs addConfigPgrstInserted): every row the INSERT's SELECT
+ * yields adds one to the transaction-local setting pgrst.inserted, every row its DO UPDATE updates takes one
+ * away. Not the system column xmax: reading it needs table-level SELECT (a role granted some columns only gets
+ * 42501), and a view has none. Each comparison is always true; it only makes the call a valid WHERE.
  */
-export function returnsWholeRow(opts: Pick<InsertOptions, 'resolution' | 'returning'>): boolean {
-  return opts.resolution === 'merge-duplicates' && opts.returning === ALL_COLUMNS;
-}
+const INSERTED_SETTING = "nullif(current_setting('pgrst.inserted', true), '')";
+const COUNT_INSERT = `set_config('pgrst.inserted', (coalesce(${INSERTED_SETTING}::int, 0) + 1)::text, true) <> '0'`;
+const COUNT_UPDATE = `set_config('pgrst.inserted', (coalesce(${INSERTED_SETTING}::int, 0) - 1)::text, true) <> '-1'`;
 
-/** The rows of a returnsWholeRow upsert, of the table's row type again (`pgrst_rows`). */
-export const UPSERT_ROWS_CTE = 'pgrst_rows AS (SELECT (pgrst_mut.pgrst_row).* FROM pgrst_mut)';
+/**
+ * How many rows the merge upsert inserted, read once its CTE has run to the end: only in a query that
+ * aggregates over every row the CTE returns.
+ */
+export const INSERTED_COUNT = `coalesce(${INSERTED_SETTING}::int8, 0)`;
 
 /**
  * The INSERT (or upsert) CTE `pgrst_mut`, reading the body as one json parameter. With missing=default, a
@@ -67,13 +70,13 @@ export const UPSERT_ROWS_CTE = 'pgrst_rows AS (SELECT (pgrst_mut.pgrst_row).* FR
 export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions, params: SqlParams): string {
   const target = `${qualified(table.schema, table.name)} AS "t0"`;
   const merge = opts.resolution === 'merge-duplicates';
-  const rows = returnsWholeRow(opts) ? '"t0" AS pgrst_row' : opts.returning;
-  const returning = `${rows}${merge ? ', ("t0".xmax = 0) AS pgrst_inserted' : ''}`;
+  const returning = opts.returning;
+  const counted = merge ? ` WHERE ${COUNT_INSERT}` : '';
   const columns = opts.missingDefault ? body.columns.filter((c) => body.present.has(c)) : body.columns;
   const json = params.add(body.arrayJson);
   if (columns.length === 0) {
     // Every row is all defaults: a zero-column SELECT inserts one such row per element.
-    return `pgrst_mut AS (INSERT INTO ${target} SELECT FROM json_array_elements(${json}::json) RETURNING ${returning})`;
+    return `pgrst_mut AS (INSERT INTO ${target} SELECT FROM json_array_elements(${json}::json)${counted} RETURNING ${returning})`;
   }
   const list = columns.map(ident).join(', ');
   let select: string;
@@ -102,10 +105,10 @@ export function insertCte(table: TableInfo, body: WriteBody, opts: InsertOptions
       );
     }
     const set = columns.map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`).join(', ');
-    const action = merge && set !== '' ? `DO UPDATE SET ${set}` : 'DO NOTHING';
+    const action = merge && set !== '' ? `DO UPDATE SET ${set} WHERE ${COUNT_UPDATE}` : 'DO NOTHING';
     conflict = ` ON CONFLICT (${keys.map(ident).join(', ')}) ${action}`;
   }
-  return `pgrst_mut AS (INSERT INTO ${target} (${list}) ${select}${conflict} RETURNING ${returning})`;
+  return `pgrst_mut AS (INSERT INTO ${target} (${list}) ${select}${counted}${conflict} RETURNING ${returning})`;
 }
 
 /** The rows a limited update or delete changes (PostgREST 12's `limit`/`offset` with an `order`). */
