@@ -115,6 +115,18 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
       expect(denied.status).toBe(403);
     });
 
+    it('answers 200 to an empty merge upsert (nothing inserted), 201 to an empty insert', async () => {
+      // PostgREST 12's UpsertSpec "succeeds when the payload has no elements": 200, nothing was inserted.
+      expect(await user.from('col_grants').upsert([]).select('id')).toMatchObject({
+        error: null,
+        status: 200,
+        data: [],
+      });
+      expect((await user.from('col_grants').upsert([])).status).toBe(200);
+      expect((await user.from('col_grants').upsert([], { ignoreDuplicates: true })).status).toBe(201);
+      expect((await user.from('col_grants').insert([])).status).toBe(201);
+    });
+
     it('upserts into an auto-updatable view by the key of the table it shows, 200 or 201', async () => {
       const updated = await sb.from('view_items').upsert({ id: 1, name: 'uno' }).select();
       expect(updated).toMatchObject({ error: null, status: 200, data: [{ id: 1, name: 'uno' }] });

@@ -184,7 +184,9 @@ function writeResult(
   const applied = preferenceApplied(req.prefer, kind, noKey ? ['resolution'] : []);
   if (applied !== undefined) headers['Preference-Applied'] = applied;
   let status: number;
-  if (req.method === 'POST') status = merge && row.inserted === '0' && n > 0 ? 200 : 201;
+  // As PostgREST 12 (Response.hs isInsertIfGTZero): a merge upsert that inserted nothing, an empty one included,
+  // is 200; every other insert is 201.
+  if (req.method === 'POST') status = merge && (row.inserted ?? '0') === '0' ? 200 : 201;
   else status = representation ? 200 : 204;
   if (!representation) return { status, body: null, headers };
   headers['Content-Type'] = contentType(req.media);
