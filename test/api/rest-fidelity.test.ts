@@ -49,11 +49,13 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
       create table view_base (id int primary key, name text, note text default 'base');
       create view view_items as select id, name from view_base;
       grant select, insert, update on view_items to anon, authenticated;
+      create table no_pk (a text, b text);
+      grant select, insert on no_pk to anon, authenticated;
     `;
     const reset = (): Promise<void> =>
       runSql(
         env.db.url,
-        `truncate col_grants, view_base; insert into col_grants (id, name) values (1, 'one'), (2, 'two');
+        `truncate col_grants, view_base, no_pk; insert into col_grants (id, name) values (1, 'one'), (2, 'two');
          insert into view_base (id, name) values (1, 'one'), (2, 'two');`,
       );
 
@@ -125,6 +127,29 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
       expect((await user.from('col_grants').upsert([])).status).toBe(200);
       expect((await user.from('col_grants').upsert([], { ignoreDuplicates: true })).status).toBe(201);
       expect((await user.from('col_grants').insert([])).status).toBe(201);
+    });
+
+    it('ignores the resolution on a table with no primary key and no on_conflict: a plain insert, 201', async () => {
+      // PostgREST 12's UpsertSpec "succeeds and ignores the Prefer: resolution header (no Preference-Applied
+      // present) if the table has no PK".
+      const res = await fetch(`${rest()}/no_pk`, {
+        method: 'POST',
+        headers: headers({
+          'Content-Type': 'application/json',
+          Prefer: 'return=representation, resolution=merge-duplicates',
+        }),
+        body: JSON.stringify([{ a: '1', b: '0' }]),
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('preference-applied')).toBe('return=representation');
+      expect(await res.json()).toEqual([{ a: '1', b: '0' }]);
+      // Nothing to conflict on: the same row again is a second row.
+      const again = await sb.from('no_pk').upsert({ a: '1', b: '0' });
+      expect(again).toMatchObject({ error: null, status: 201 });
+      expect((await env.client(env.serviceKey).from('no_pk').select('a, b')).data).toEqual([
+        { a: '1', b: '0' },
+        { a: '1', b: '0' },
+      ]);
     });
 
     it('upserts into an auto-updatable view by the key of the table it shows, 200 or 201', async () => {

@@ -40,7 +40,11 @@ export async function writeTable(
   if (located) returning = table.primaryKey.map((c) => `"t0".${ident(c)}`).join(', ');
   const base = { table, label: table.name, columns: [...table.columns.keys()] };
   const conditions = planConditions(cache, base, q.levels.get('')?.conditions ?? []);
-  const merge = req.method === 'POST' && req.prefer.resolution === 'merge-duplicates';
+  // A table without a primary key and no on_conflict has no key to resolve conflicts on: PostgREST ignores the
+  // resolution (a plain insert, 201) and does not report it as applied.
+  const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
+  const resolution = noKey ? null : (req.prefer.resolution ?? null);
+  const merge = req.method === 'POST' && resolution === 'merge-duplicates';
   const range = req.method === 'POST' ? null : mutationRange(cache, base, q.levels.get(''));
 
   let cte: string | null;
@@ -49,7 +53,7 @@ export async function writeTable(
     const options: InsertOptions = {
       missingDefault: req.prefer.missing === 'default',
       onConflict: q.onConflict ?? null,
-      resolution: req.prefer.resolution ?? null,
+      resolution,
       returning,
     };
     cte = body.rows === 0 ? null : insertCte(table, body, options, params);
@@ -113,8 +117,6 @@ export async function writeTable(
     if (req.prefer.tx === 'rollback') throw new Rollback(result);
     return result;
   });
-  // PostgREST reports resolution only when the insert has a key to resolve conflicts on.
-  const noKey = table.primaryKey.length === 0 && q.onConflict === undefined;
   return writeResult(req, row, merge, representation, noKey);
 }
 
