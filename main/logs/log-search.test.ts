@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { LogLine } from '../../shared/stack-events.js';
-import { compileLogSearch, LogSearchError, searchLogLines } from './log-search.js';
+import { compileLogPattern } from '../../shared/log-pattern.js';
+import { LogSearchError, searchLogLines } from './log-search.js';
 
 const line = (seq: number, text: string): LogLine => ({ seq, at: '', service: 's', stream: 'stdout', text });
 
@@ -59,7 +60,7 @@ describe('log search', () => {
   it('rejects invalid, backtracking-only and oversized patterns with a sentence', () => {
     const reason = (pattern: string): string => {
       try {
-        compileLogSearch(pattern);
+        compileLogPattern(pattern);
         return 'compiled';
       } catch (error: unknown) {
         expect(error).toBeInstanceOf(LogSearchError);

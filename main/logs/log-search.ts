@@ -1,7 +1,5 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
-import type { RE2JS } from 're2js';
-
 import {
   compileLogPattern,
   LOG_PATTERN_LIMITS,
@@ -29,11 +27,6 @@ const DEFAULT_LIMITS: LogSearchLimits = {
   budgetMs: 5000,
 };
 
-/** Compiles a log search (see `compileLogPattern`: RE2, linear time), throwing a LogSearchError with a sentence. */
-export function compileLogSearch(pattern: string, limits: LogSearchLimits = DEFAULT_LIMITS): RE2JS {
-  return compileLogPattern(pattern, limits);
-}
-
 /**
  * The newest `n` lines matching `pattern` (all lines without one), oldest first. The search walks from the
  * newest line back and yields to the event loop between slices, so probes, restarts and signals go on while it
@@ -46,7 +39,7 @@ export async function searchLogLines(
   limits: LogSearchLimits = DEFAULT_LIMITS,
 ): Promise<LogLine[]> {
   if (!pattern) return lines.slice(Math.max(0, lines.length - n));
-  const compiled = compileLogSearch(pattern, limits);
+  const compiled = compileLogPattern(pattern, limits);
   const begun = Date.now();
   const found: LogLine[] = [];
   let sinceYield = 0;
