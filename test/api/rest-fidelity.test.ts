@@ -1,4 +1,3 @@
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { startApiTestEnv, type ApiTestEnv, type Client } from './api-test-env.js';
@@ -62,11 +61,7 @@ describe('REST fidelity: logic trees, preferences, defaults', () => {
     beforeAll(async () => {
       await runSql(env.db.url, SQL);
       await env.server.reloadSchema();
-      const token = await new SignJWT({ role: 'authenticated', sub: '11111111-1111-1111-1111-111111111111' })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
-        .sign(new TextEncoder().encode(env.secret));
-      user = env.client(token);
+      user = await env.signedIn('alice@example.com');
     });
     beforeEach(reset);
 

@@ -19,6 +19,20 @@ const outcome = async (q: PromiseLike<Outcome>): Promise<Outcome> => {
 };
 const ok = (data: unknown): Outcome => ({ count: null, data, error: null, status: 200, statusText: 'OK' });
 const rows = (key: string, values: unknown[]): Record<string, unknown>[] => values.map((v) => ({ [key]: v }));
+const created = (data: unknown, count: number | null = null): Outcome => ({
+  count,
+  data,
+  error: null,
+  status: 201,
+  statusText: 'Created',
+});
+const badRequest = (error: unknown): Outcome => ({
+  count: null,
+  data: null,
+  error,
+  status: 400,
+  statusText: 'Bad Request',
+});
 
 // Cases of supabase/postgrest-js's test suite (test/filters.test.ts, transforms.test.ts,
 // resource-embedding.test.ts, basic.test.ts) against its schema (upstream-fixtures.ts), through supabase-js.
@@ -44,6 +58,10 @@ describe('REST: postgrest-js upstream cases', () => {
   afterAll(async () => {
     await env?.stop();
   });
+  /** The first row of a table as a single object. */
+  const single = (table: string, sel: string): Promise<Outcome> =>
+    outcome(sb.from(table).select(sel).limit(1).single());
+  const first = (sel: string): Promise<Outcome> => single('users', sel);
 
   describe('filters', () => {
     it('not, or, eq, neq, filter, match', async () => {
@@ -77,24 +95,23 @@ describe('REST: postgrest-js upstream cases', () => {
     });
 
     it('like, ilike and their any/all forms', async () => {
-      const names = async (q: PromiseLike<Outcome>): Promise<Outcome> => outcome(q);
-      expect(await names(sb.from('users').select('username').like('username', '%supa%'))).toEqual(
+      expect(await outcome(sb.from('users').select('username').like('username', '%supa%'))).toEqual(
         ok(rows('username', ['supabot'])),
       );
       expect(
-        await names(sb.from('users').select('username').likeAllOf('username', ['%supa%', '%bot%'])),
+        await outcome(sb.from('users').select('username').likeAllOf('username', ['%supa%', '%bot%'])),
       ).toEqual(ok(rows('username', ['supabot'])));
       expect(
-        await names(sb.from('users').select('username').likeAnyOf('username', ['%supa%', '%kiwi%'])),
+        await outcome(sb.from('users').select('username').likeAnyOf('username', ['%supa%', '%kiwi%'])),
       ).toEqual(ok(rows('username', ['supabot', 'kiwicopple'])));
-      expect(await names(sb.from('users').select('username').ilike('username', '%SUPA%'))).toEqual(
+      expect(await outcome(sb.from('users').select('username').ilike('username', '%SUPA%'))).toEqual(
         ok(rows('username', ['supabot'])),
       );
       expect(
-        await names(sb.from('users').select('username').ilikeAllOf('username', ['%SUPA%', '%bot%'])),
+        await outcome(sb.from('users').select('username').ilikeAllOf('username', ['%SUPA%', '%bot%'])),
       ).toEqual(ok(rows('username', ['supabot'])));
       expect(
-        await names(sb.from('users').select('username').ilikeAnyOf('username', ['%supa%', '%KIWI%'])),
+        await outcome(sb.from('users').select('username').ilikeAnyOf('username', ['%supa%', '%KIWI%'])),
       ).toEqual(ok(rows('username', ['supabot', 'kiwicopple'])));
     });
 
@@ -230,13 +247,9 @@ describe('REST: postgrest-js upstream cases', () => {
     it('single, maybeSingle, and select on insert and RPC', async () => {
       expect(await outcome(sb.from('users').select().limit(1).single())).toEqual(ok(supabot));
       const inserted = await outcome(sb.from('users').insert({ username: 'foo' }).select().single());
-      expect(inserted).toEqual({
-        count: null,
-        data: { age_range: null, catchphrase: null, data: null, status: 'ONLINE', username: 'foo' },
-        error: null,
-        status: 201,
-        statusText: 'Created',
-      });
+      expect(inserted).toEqual(
+        created({ age_range: null, catchphrase: null, data: null, status: 'ONLINE', username: 'foo' }),
+      );
       await sb.from('users').delete().eq('username', 'foo');
       expect(await outcome(sb.from('users').select().eq('username', 'goldstein').maybeSingle())).toEqual(
         ok(null),
@@ -263,11 +276,9 @@ describe('REST: postgrest-js upstream cases', () => {
       });
       // PostgREST rolls the insert back.
       expect((await sb.from('users').select('username').in('username', ['a', 'b'])).data).toEqual([]);
-      expect(await outcome(sb.from('users').insert({ username: 'foo' }).select('status'))).toEqual({
-        ...ok(rows('status', ['ONLINE'])),
-        status: 201,
-        statusText: 'Created',
-      });
+      expect(await outcome(sb.from('users').insert({ username: 'foo' }).select('status'))).toEqual(
+        created(rows('status', ['ONLINE'])),
+      );
       await sb.from('users').delete().eq('username', 'foo');
       expect(
         await outcome(sb.rpc('get_username_and_status', { name_param: 'supabot' }).select('status')),
@@ -382,14 +393,6 @@ describe('REST: postgrest-js upstream cases', () => {
   });
 
   describe('writes (basic-insert/upsert-operations.test.ts)', () => {
-    const created = (data: unknown, count: number | null = null): Outcome => ({
-      count,
-      data,
-      error: null,
-      status: 201,
-      statusText: 'Created',
-    });
-
     it('insert with and without count, return=minimal, a quoted column conflict', async () => {
       const one = await outcome(
         sb
@@ -659,18 +662,14 @@ describe('REST: postgrest-js upstream cases', () => {
         await outcome(
           sb.from('best_friends').select('users!first_user(*), users!second_user(*)').limit(1).single(),
         ),
-      ).toEqual({
-        count: null,
-        data: null,
-        error: {
+      ).toEqual(
+        badRequest({
           code: '42712',
           details: null,
           hint: null,
           message: 'table name "best_friends_users_1" specified more than once',
-        },
-        status: 400,
-        statusText: 'Bad Request',
-      });
+        }),
+      );
       expect(
         await outcome(
           sb
@@ -681,20 +680,16 @@ describe('REST: postgrest-js upstream cases', () => {
             .limit(1)
             .single(),
         ),
-      ).toEqual({
-        count: null,
-        data: null,
-        error: {
+      ).toEqual(
+        badRequest({
           code: 'PGRST200',
           details:
             "Searched for a foreign key relationship between 'messages' and 'message_details' in the schema 'public', but no matches were found.",
           hint: null,
           message:
             "Could not find a relationship between 'messages' and 'message_details' in the schema cache",
-        },
-        status: 400,
-        statusText: 'Bad Request',
-      });
+        }),
+      );
     });
   });
 
@@ -802,8 +797,6 @@ describe('REST: postgrest-js upstream cases', () => {
   });
 
   describe('aggregates and explain (relationships-aggregate-operations, error-handling, transforms)', () => {
-    const first = (sel: string) => outcome(sb.from('users').select(sel).limit(1).single());
-
     it('count, sum, aliases, nested in to-one embeds', async () => {
       expect(await first('username, messages(count)')).toEqual(
         ok({ messages: [{ count: 2 }], username: 'supabot' }),
@@ -840,13 +833,14 @@ describe('REST: postgrest-js upstream cases', () => {
             .limit(1)
             .single(),
         ),
-      ).toEqual({
-        count: null,
-        data: null,
-        error: { code: '42703', details: null, hint: null, message: 'column messages.users does not exist' },
-        status: 400,
-        statusText: 'Bad Request',
-      });
+      ).toEqual(
+        badRequest({
+          code: '42703',
+          details: null,
+          hint: null,
+          message: 'column messages.users does not exist',
+        }),
+      );
       expect(
         await outcome(
           sb.rpc('get_username_and_status', { name_param: 'supabot' }).select('username.count(), status'),
@@ -874,7 +868,6 @@ describe('REST: postgrest-js upstream cases', () => {
   });
 
   describe('spreads (relationships-spread-operations.test.ts)', () => {
-    const first = (sel: string) => outcome(sb.from('users').select(sel).limit(1).single());
     const publicDetails = 'Details for public channel';
     const randomDetails = 'Details for random channel';
 
@@ -1036,7 +1029,6 @@ describe('REST: postgrest-js upstream cases', () => {
       { first_user: 'supabot', id: 1, second_user: 'kiwicopple', third_wheel: 'awailas' },
       { first_user: 'supabot', id: 2, second_user: 'awailas', third_wheel: null },
     ];
-    const single = (table: string, sel: string) => outcome(sb.from(table).select(sel).limit(1).single());
 
     it('!inner nested, !left to one, to many and to zero-or-one', async () => {
       expect(await single('messages', 'channels!inner(*, channel_details!inner(*))')).toEqual(
@@ -1319,7 +1311,7 @@ describe('REST: postgrest-js upstream cases', () => {
             .rollback()
             .single(),
         ),
-      ).toEqual({ ...ok({ get_messages: [], username: 'zed' }), status: 201, statusText: 'Created' });
+      ).toEqual(created({ get_messages: [], username: 'zed' }));
     });
 
     // PostgREST's inferColsEmbedNeeds returns every column (`RETURNING *`) when the representation embeds a
@@ -1335,13 +1327,6 @@ describe('REST: postgrest-js upstream cases', () => {
         username: 'supabot',
       };
       const zed = { get_messages: [], get_user_profile: { id: null }, profile_id: null, username: 'zed' };
-      const created = (data: unknown, count: number | null = null): Outcome => ({
-        count,
-        data,
-        error: null,
-        status: 201,
-        statusText: 'Created',
-      });
 
       it('insert', async () => {
         expect(await outcome(sb.from('users').insert({ username: 'zed' }).select(sel).rollback())).toEqual(
@@ -1458,18 +1443,13 @@ describe('REST: postgrest-js upstream cases', () => {
     });
 
     it('PGRST200 for a function that does not take the row', async () => {
-      const notFound = (target: string) => ({
-        count: null,
-        data: null,
-        error: {
+      const notFound = (target: string) =>
+        badRequest({
           code: 'PGRST200',
           details: `Searched for a foreign key relationship between 'channels' and '${target}' in the schema 'public', but no matches were found.`,
           hint: null,
           message: `Could not find a relationship between 'channels' and '${target}' in the schema cache`,
-        },
-        status: 400,
-        statusText: 'Bad Request',
-      });
+        });
       expect(await outcome(sb.from('channels').select('id, user:function_returning_row(*)'))).toEqual(
         notFound('function_returning_row'),
       );
