@@ -1,6 +1,6 @@
 // Helpers of the agent tests: in-process agents, queue rows, waiting for job results, Flow bin dirs.
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -207,4 +207,46 @@ export function spawnAgentProcess(
       env: { ...process.env, BIN_DIR: '', ...options.env },
     },
   );
+}
+
+/** The flowctl-go double's temp-data-plane on unix sockets, which the agent activates builds into. */
+export interface SocketDataPlane {
+  /** Its temp dir: sockets, and the builds root (`builds/<pub id>`). */
+  readonly dir: string;
+  /** The agent options that point at it. */
+  readonly addresses: { readonly brokerAddress: string; readonly consumerAddress: string };
+  /** Stops it (by pid) and removes its dir. */
+  stop(): void;
+}
+
+/** Starts the double's data plane from `binDir` and waits until its consumer socket exists (10 s at most). */
+export async function startSocketDataPlane(binDir: string): Promise<SocketDataPlane> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flow-dp-'));
+  const child = spawn(
+    path.join(binDir, 'flowctl-go'),
+    ['temp-data-plane', '--tempdir', dir, '--unix-sockets'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const stop = (): void => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(path.join(dir, 'consumer.sock'))) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      stop();
+      throw new Error(`the data-plane double did not create ${dir}/consumer.sock within 10 s`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    dir,
+    addresses: {
+      brokerAddress: `unix://localhost${dir}/gazette.sock`,
+      consumerAddress: `unix://localhost${dir}/consumer.sock`,
+    },
+    stop,
+  };
 }

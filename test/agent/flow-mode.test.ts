@@ -1,8 +1,6 @@
 // Publications with Flow binaries (the flowctl-go test double): build errors into draft_errors, test and
 // activation failures, deploy with a data plane, dry runs and deletions.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type pg from 'pg';
@@ -14,11 +12,12 @@ import {
   flowBinDir,
   poolOf,
   publish,
+  type SocketDataPlane,
   spec,
   startAgent,
+  startSocketDataPlane,
   USERS,
   viewLogs,
-  waitForJob,
 } from './agent-harness.js';
 
 describe('publications with Flow binaries (flowctl-go double, real Postgres)', () => {
@@ -27,8 +26,7 @@ describe('publications with Flow binaries (flowctl-go double, real Postgres)', (
   let pool: pg.Pool;
   let agent: Agent;
   let binDir: string;
-  let dataPlaneDir: string;
-  let dataPlane: ChildProcess;
+  let dataPlane: SocketDataPlane;
 
   const behave = (behaviour: object): void =>
     writeFileSync(path.join(binDir, 'flowctl-double.json'), JSON.stringify(behaviour));
@@ -58,29 +56,16 @@ describe('publications with Flow binaries (flowctl-go double, real Postgres)', (
     pool = poolOf(db.url);
     binDir = flowBinDir();
     // The long-running data plane the agent deploys into: the double's temp-data-plane on unix sockets.
-    dataPlaneDir = mkdtempSync(path.join(os.tmpdir(), 'flow-dp-'));
-    dataPlane = spawn(
-      path.join(binDir, 'flowctl-go'),
-      ['temp-data-plane', '--tempdir', dataPlaneDir, '--unix-sockets'],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(path.join(dataPlaneDir, 'consumer.sock')) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    agent = await startAgent(db.url, {
-      binDir,
-      brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
-      consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
-    });
+    dataPlane = await startSocketDataPlane(binDir);
+    agent = await startAgent(db.url, { binDir, ...dataPlane.addresses });
   });
   afterAll(async () => {
     await agent.stop();
-    dataPlane.kill('SIGTERM');
+    dataPlane.stop();
     await pool.end();
     await db.drop();
     await cluster.stop();
     rmSync(binDir, { recursive: true, force: true });
-    rmSync(dataPlaneDir, { recursive: true, force: true });
   });
   beforeEach(() => behave({}));
 
@@ -107,7 +92,7 @@ describe('publications with Flow binaries (flowctl-go double, real Postgres)', (
       'api delete all',
       'api activate --name=aliceCo/ok/der --name=aliceCo/ok/src',
     ]);
-    expect(existsSync(path.join(dataPlaneDir, 'builds', result.id))).toBe(true);
+    expect(existsSync(path.join(dataPlane.dir, 'builds', result.id))).toBe(true);
     const logs = await viewLogs(pool, result.logs_token);
     expect(logs).toContainEqual({ stream: 'test:1', log_line: 'Ran 1 tests, 1 passed, 0 failed' });
     expect(logs).toContainEqual({ stream: 'activate:1', log_line: 'activating aliceCo/ok/src' });
@@ -209,12 +194,7 @@ describe('publications with Flow binaries (flowctl-go double, real Postgres)', (
       );
     } finally {
       await other.stop();
-      agent = await startAgent(db.url, {
-        binDir,
-        brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
-        consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
-      });
+      agent = await startAgent(db.url, { binDir, ...dataPlane.addresses });
     }
-    void waitForJob;
   });
 });

@@ -1,7 +1,6 @@
 // The agent decrypts sops-encrypted endpoint configs (as the oauth function's encrypt-config makes them) for
 // the connector and flowctl-go only: discovers and builds get plain configs, drafts keep them encrypted.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -10,7 +9,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Agent } from '../../agent/src/agent.js';
-import { parseAgentArgs } from '../../agent/src/config.js';
+import { type AgentConfig, parseAgentArgs } from '../../agent/src/config.js';
 import { ageKeyFile, ensureAgeKey } from '../../main/services/functions/age-key-file.js';
 import { sealConfig } from '../../shared/sops/seal-config.js';
 import type { SopsDocument } from '../../shared/sops/sops-document.js';
@@ -19,8 +18,10 @@ import {
   makeDraft,
   poolOf,
   publish,
+  type SocketDataPlane,
   spec,
   startAgent,
+  startSocketDataPlane,
   USERS,
   waitForJob,
 } from '../agent/agent-harness.js';
@@ -39,10 +40,15 @@ describe('the agent and sops-encrypted endpoint configs', () => {
   let agent: Agent;
   let binDir: string;
   let dataDir: string;
-  let dataPlaneDir: string;
-  let dataPlane: ChildProcess | undefined;
+  let dataPlane: SocketDataPlane | undefined;
   let recipient: string;
   let tagId: string;
+  /** The agent as the stack runs it: the data dir's age key, the double's data plane. */
+  const agentOptions = (): Partial<AgentConfig> => ({
+    binDir,
+    sopsAgeKeyFile: ageKeyFile(dataDir),
+    ...dataPlane!.addresses,
+  });
 
   const seal = async (config: Record<string, number | string>, to = recipient): Promise<SopsDocument> => {
     const sealed = await sealConfig(SCHEMA, config, [to]);
@@ -96,29 +102,16 @@ describe('the agent and sops-encrypted endpoint configs', () => {
     );
     tagId = tag.rows[0]!.id;
     // A real publication activates into a data plane: the flowctl-go double's, on unix sockets.
-    dataPlaneDir = mkdtempSync(path.join(os.tmpdir(), 'flow-dp-sops-'));
-    dataPlane = spawn(
-      path.join(binDir, 'flowctl-go'),
-      ['temp-data-plane', '--tempdir', dataPlaneDir, '--unix-sockets'],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(path.join(dataPlaneDir, 'consumer.sock')) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 50));
-    agent = await startAgent(db.url, {
-      binDir,
-      sopsAgeKeyFile: ageKeyFile(dataDir),
-      brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
-      consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
-    });
+    dataPlane = await startSocketDataPlane(binDir);
+    agent = await startAgent(db.url, agentOptions());
   });
   afterAll(async () => {
     await agent?.stop();
     await pool?.end();
     await db?.drop();
     await cluster?.stop();
-    dataPlane?.kill('SIGTERM');
-    for (const dir of [binDir, dataDir, dataPlaneDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    dataPlane?.stop();
+    for (const dir of [binDir, dataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('hands the connector the decrypted config on a discover, and keeps it encrypted in the draft', async () => {
@@ -247,12 +240,7 @@ describe('the agent and sops-encrypted endpoint configs', () => {
       expect((await discover({ greetings: 2 })).status.job_status.type).toBe('success');
     } finally {
       await agent.stop();
-      agent = await startAgent(db.url, {
-        binDir,
-        sopsAgeKeyFile: ageKeyFile(dataDir),
-        brokerAddress: `unix://localhost${dataPlaneDir}/gazette.sock`,
-        consumerAddress: `unix://localhost${dataPlaneDir}/consumer.sock`,
-      });
+      agent = await startAgent(db.url, agentOptions());
     }
     expect(parseAgentArgs(['--database', 'x', '--sops-age-key-file', '/k'], {}).sopsAgeKeyFile).toBe('/k');
     expect(parseAgentArgs(['--database', 'x'], { SOPS_AGE_KEY_FILE: '/env-k' }).sopsAgeKeyFile).toBe(
