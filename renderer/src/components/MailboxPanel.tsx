@@ -42,7 +42,7 @@ export function MailboxPanel(): React.JSX.Element {
         </span>
       </div>
       <QueryStates
-        state={{ loading: false, error: problem, hasData: messages !== null }}
+        state={{ error: problem, hasData: messages !== null }}
         empty={messages?.length === 0}
         what="the mailbox"
         name="mailbox"

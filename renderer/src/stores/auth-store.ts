@@ -39,8 +39,6 @@ export interface AuthStore {
   session: Session | null;
   user: User | null;
   roles: readonly AuthRoleRow[];
-  /** The user whose roles `roles` holds: null until they loaded (no roles known is not "no roles"). */
-  rolesOf: string | null;
   /** The action in flight, for its button's text. */
   busy: string | null;
   error: string | null;
@@ -115,7 +113,6 @@ export const useAuthStore = create<AuthStore>((set, get) => {
     session: null,
     user: null,
     roles: [],
-    rolesOf: null,
     busy: null,
     error: null,
     notice: null,
@@ -127,16 +124,16 @@ export const useAuthStore = create<AuthStore>((set, get) => {
       if (get().client === client) return;
       setAppClients({ supabase: client });
       unsubscribe?.();
-      set({ client, ready: false, session: null, user: null, roles: [], rolesOf: null });
+      set({ client, ready: false, session: null, user: null, roles: [] });
       const { data } = client.auth.onAuthStateChange((event, session) => {
         // Supabase-js calls this inside its auth lock: defer the queries that need a session.
         const changedUser = session?.user.id !== get().user?.id;
         set({ session, user: session?.user ?? null, ready: true });
         if (session) set({ signedOutReason: null });
-        if (event === 'SIGNED_OUT') set({ roles: [], rolesOf: null });
+        if (event === 'SIGNED_OUT') set({ roles: [] });
         else if (changedUser) {
           // The previous user's roles must not show beside the new user.
-          set({ roles: [], rolesOf: null });
+          set({ roles: [] });
           setTimeout(() => void get().loadRoles(), 0);
         }
       });
@@ -223,7 +220,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
       run('Signing out…', async (client) => {
         const { error } = await client.auth.signOut();
         if (error) throw error;
-        set({ roles: [], rolesOf: null, refreshedAt: null });
+        set({ roles: [], refreshedAt: null });
       }),
 
     checkSessionAfterReset: async () => {
@@ -240,7 +237,6 @@ export const useAuthStore = create<AuthStore>((set, get) => {
             session: null,
             user: null,
             roles: [],
-            rolesOf: null,
             refreshedAt: null,
             signedOutReason: `You were signed out: the database was reset, and ${email ?? 'your account'}'s session went with it (${error.message}). Sign in again.`,
           });
@@ -254,7 +250,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
 
     loadRoles: async () => {
       const client = get().client;
-      if (!client || !get().session) return set({ roles: [], rolesOf: null });
+      if (!client || !get().session) return set({ roles: [] });
       // Sign-ins in quick succession race their role queries: only the newest may answer, and only for the
       // user still signed in.
       const userId = get().user?.id;
@@ -262,7 +258,7 @@ export const useAuthStore = create<AuthStore>((set, get) => {
         async () => unwrap<AuthRoleRow[]>(await client.rpc('auth_roles', { min_capability: 'read' })),
         {
           value: (roles) => {
-            if (get().user?.id === userId) set({ roles, rolesOf: userId ?? null });
+            if (get().user?.id === userId) set({ roles });
           },
           error: (e) => set({ error: describeApiError(e) }),
         },

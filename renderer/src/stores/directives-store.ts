@@ -45,7 +45,8 @@ export interface PendingApplication {
 export interface DirectivesStore {
   administered: readonly DirectiveRow[];
   applied: readonly AppliedWithDirective[];
-  loading: boolean;
+  /** The prefixes the user administers, as the last load found them. */
+  adminOf: readonly string[];
   /** True once a load succeeded (there are lists to show, maybe empty). */
   loaded: boolean;
   /** Why the last load failed (the lists' failed state); null after a load that worked. */
@@ -119,7 +120,7 @@ export function createDirectivesStore(
     return {
       administered: [],
       applied: [],
-      loading: false,
+      adminOf: [],
       loaded: false,
       loadError: null,
       error: null,
@@ -136,6 +137,7 @@ export function createDirectivesStore(
           userId,
           administered: [],
           applied: [],
+          adminOf: [],
           loaded: false,
           loadError: null,
           error: null,
@@ -148,7 +150,6 @@ export function createDirectivesStore(
 
       load: async () => {
         const client = clients.supabase();
-        set({ loading: true });
         try {
           const [roles, directives, applied] = await Promise.all([
             client.rpc('auth_roles', { min_capability: 'admin' }),
@@ -166,12 +167,12 @@ export function createDirectivesStore(
           set({
             administered,
             applied: unwrap<AppliedWithDirective[]>(applied),
-            loading: false,
+            adminOf,
             loaded: true,
             loadError: null,
           });
         } catch (e) {
-          set({ loadError: describeApiError(e), loading: false });
+          set({ loadError: describeApiError(e) });
         }
       },
 

@@ -5,8 +5,6 @@ import { LoadingLine } from './LoadingLine.js';
 
 /** The state of a list's request, as a store keeps it. */
 export interface QueryState {
-  /** A request is in flight (the first load, or a refresh). */
-  readonly loading: boolean;
   /** The last request failed: the explained error (sentence, then detail lines). */
   readonly error: string | null;
   /** True once a load succeeded: there is data to show (maybe an empty list). */
@@ -16,10 +14,10 @@ export interface QueryState {
 }
 
 /** Which state a list shows: never two at once (no "No drafts yet" beside an error, no endless spinner). */
-export type QueryView = 'failed' | 'loading' | 'empty' | 'ready';
+type QueryView = 'failed' | 'loading' | 'empty' | 'ready';
 
 /** The one state a list is in: a failure wins, then a first load, then the empty list. */
-export function queryView(state: QueryState, empty: boolean): QueryView {
+function queryView(state: QueryState, empty: boolean): QueryView {
   if (state.error !== null) return 'failed';
   if (!state.hasData) return 'loading';
   return empty ? 'empty' : 'ready';
@@ -32,17 +30,18 @@ export function queryView(state: QueryState, empty: boolean): QueryView {
  */
 export function QueryStates(props: {
   readonly state: QueryState;
-  readonly empty: boolean;
+  /** Whether the loaded list is empty (default: never, for a view that shows its own empty states). */
+  readonly empty?: boolean;
   /** What is loaded, for "Loading your drafts…" and "Your drafts could not be loaded." */
   readonly what: string;
   readonly name: string;
-  readonly emptyContent: ReactNode;
+  readonly emptyContent?: ReactNode;
   readonly onRetry?: () => void;
   readonly testIds?: { readonly loading?: string; readonly error?: string; readonly empty?: string };
-  readonly children: ReactNode;
+  readonly children?: ReactNode;
 }): React.JSX.Element {
   const { state, what, name } = props;
-  switch (queryView(state, props.empty)) {
+  switch (queryView(state, props.empty ?? false)) {
     case 'failed':
       return (
         <ErrorNotice

@@ -63,7 +63,6 @@ export function CatalogList(): React.JSX.Element {
       <CatalogToolbar query={query} onChange={updateQuery} />
       <QueryStates
         state={{
-          loading: list.loading,
           error: list.error,
           hasData: shown !== null,
           startedAt: list.startedAt,

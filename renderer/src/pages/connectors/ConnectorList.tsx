@@ -56,7 +56,7 @@ export function ConnectorList(): React.JSX.Element {
         </span>
       </div>
       <QueryStates
-        state={{ loading, error, hasData: loaded }}
+        state={{ error, hasData: loaded }}
         empty={connectors.length === 0}
         what="the connectors"
         name="connectors"

@@ -1,6 +1,5 @@
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import type { DirectiveRow } from '../../../../shared/control-plane-rows.js';
-import { useAuthStore } from '../../stores/auth-store.js';
 import { useDirectivesStore } from '../../stores/directives-store.js';
 import { describeSpec } from './claims-schemas.js';
 import { CreateDirectiveForm } from './CreateDirectiveForm.js';
@@ -9,10 +8,8 @@ import { DirectiveToken } from './DirectiveToken.js';
 /** Directives under the prefixes the user administers: create, show their tokens, delete. */
 export function AdministeredDirectives(): React.JSX.Element {
   const administered = useDirectivesStore((s) => s.administered);
-  // Only roles that loaded say "none": roles that failed to load (or are loading) keep the form.
-  const administersNone = useAuthStore(
-    (s) => s.rolesOf !== null && s.rolesOf === s.user?.id && !s.roles.some((r) => r.capability === 'admin'),
-  );
+  // The admin roles of the same load as the lists: this view shows only once that load succeeded.
+  const administersNone = useDirectivesStore((s) => s.adminOf.length === 0);
   if (administersNone && administered.length === 0) {
     // A form whose every submission the database refuses is a dead end: say what would open it instead.
     return (

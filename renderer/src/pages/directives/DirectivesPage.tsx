@@ -17,7 +17,6 @@ export function DirectivesPage(): React.JSX.Element {
   const notice = useDirectivesStore((s) => s.notice);
   const busy = useDirectivesStore((s) => s.busy);
   const loaded = useDirectivesStore((s) => s.loaded);
-  const loading = useDirectivesStore((s) => s.loading);
   const loadError = useDirectivesStore((s) => s.loadError);
   const userId = useAuthStore((s) => s.user?.id ?? null);
   const forUser = useDirectivesStore((s) => s.forUser);
@@ -36,13 +35,11 @@ export function DirectivesPage(): React.JSX.Element {
       <ApplyDirective />
       {/* Each list says when it is empty; a failed load replaces both. */}
       <QueryStates
-        state={{ loading, error: loadError, hasData: loaded }}
-        empty={false}
+        state={{ error: loadError, hasData: loaded }}
         what="your directives"
         name="directives"
         testIds={{ error: 'directives-load-error' }}
         onRetry={() => void load()}
-        emptyContent={null}
       >
         <AppliedDirectives />
         <AdministeredDirectives />

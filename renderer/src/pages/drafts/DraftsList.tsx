@@ -145,7 +145,7 @@ export function DraftsList(): React.JSX.Element {
         />
       )}
       <QueryStates
-        state={{ loading, error: listError, hasData: drafts !== null }}
+        state={{ error: listError, hasData: drafts !== null }}
         empty={drafts?.length === 0}
         what="your drafts"
         name="drafts"

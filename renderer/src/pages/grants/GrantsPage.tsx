@@ -79,7 +79,7 @@ export function GrantsPage(): React.JSX.Element {
         <AddRoleGrantForm defaultObjectRole={adminOf[0] ?? ''} />
       </div>
       <QueryStates
-        state={{ loading, error: loadError, hasData: loaded }}
+        state={{ error: loadError, hasData: loaded }}
         empty={grants.length === 0}
         what="the grants"
         name="grants"

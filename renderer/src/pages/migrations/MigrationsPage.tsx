@@ -28,15 +28,11 @@ export function MigrationsPage(): React.JSX.Element {
     return (
       <section className="panel" data-testid="migrations-page">
         <QueryStates
-          state={{ loading, error, hasData: false }}
-          empty={false}
+          state={{ error, hasData: false }}
           what="the migrations"
           name="migrations"
           onRetry={() => void load()}
-          emptyContent={null}
-        >
-          {null}
-        </QueryStates>
+        />
       </section>
     );
   }
