@@ -5,16 +5,14 @@
 export function ActionStatus({
   busy,
   notice,
-  className,
   testId,
 }: {
   busy: string | null | undefined;
   notice: string | null | undefined;
-  className: string;
   testId: string;
 }) {
   return (
-    <div role="status" aria-live="polite" className={className}>
+    <div role="status" aria-live="polite" className="action-status">
       {busy && (
         <span>
           <span className="spinner inline" aria-hidden="true" /> {busy}

@@ -29,7 +29,7 @@ export function DirectivesPage(): React.JSX.Element {
       <div className="toolbar">
         <h2 className="page-title">Directives</h2>
         <span className="muted">Operations the agent applies for whoever holds their token.</span>
-        <ActionStatus busy={busy} notice={notice} className="directives-status" testId="directives-notice" />
+        <ActionStatus busy={busy} notice={notice} testId="directives-notice" />
       </div>
       {error && <ErrorNotice error={error} testId="directives-error" />}
       <ApplyDirective />

@@ -65,7 +65,7 @@ export function GrantsPage(): React.JSX.Element {
               : `${grants.length} grants`}
           {loading && loaded ? ' (refreshing…)' : ''}
         </span>
-        <ActionStatus busy={busy} notice={notice} className="grants-status" testId="grants-notice" />
+        <ActionStatus busy={busy} notice={notice} testId="grants-notice" />
       </div>
       <p className="muted">
         {adminOf.length > 0
