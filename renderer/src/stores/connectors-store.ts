@@ -215,7 +215,9 @@ export function createConnectorsStore(
         } finally {
           set({ retrying: null });
         }
-        await get().load();
+        // A refused retry (queued already, an agent holds it) shows the tag as it is now. A retry that was
+        // taken shows the tag queued, and the list refreshes itself while a tag is queued.
+        if (get().retryError?.tagId === tagId) await get().load();
       },
 
       loadTag: async (tagId) => {
