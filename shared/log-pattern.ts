@@ -5,15 +5,23 @@ export interface LogPatternLimits {
   readonly maxPatternLength: number;
   /** RE2 program size (instructions): matching cost per character grows with it. */
   readonly maxProgramSize: number;
+  /** Only the start of a very long line is searched. */
+  readonly maxLineChars: number;
 }
 
-export const LOG_PATTERN_LIMITS: LogPatternLimits = { maxPatternLength: 1000, maxProgramSize: 2000 };
+export const LOG_PATTERN_LIMITS: LogPatternLimits = {
+  maxPatternLength: 1000,
+  maxProgramSize: 2000,
+  maxLineChars: 64 * 1024,
+};
 
 /** A pattern logs will not be searched with: not valid, too big, or (for a search) too slow. */
 export class LogSearchError extends Error {
   constructor(
     readonly code: 'bad_search' | 'search_too_expensive',
     message: string,
+    /** For a pattern that is not valid: RE2's reason alone, without the pattern. */
+    readonly reason: string | null = null,
   ) {
     super(message);
   }
@@ -42,6 +50,7 @@ export function compileLogPattern(pattern: string, limits: LogPatternLimits = LO
     throw new LogSearchError(
       'bad_search',
       `"${pattern}" is not a valid search: ${reason} (RE2 syntax: no lookarounds or backreferences)`,
+      `${reason} (RE2 syntax: no lookarounds or backreferences)`,
     );
   }
   if (compiled.programSize() > limits.maxProgramSize) {

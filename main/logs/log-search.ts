@@ -14,8 +14,6 @@ export { LogSearchError };
 export interface LogSearchLimits extends LogPatternLimits {
   /** Characters searched between two yields to the event loop. */
   readonly sliceChars: number;
-  /** Only the start of a very long line is searched. */
-  readonly maxLineChars: number;
   /** Wall time after which the search gives up. */
   readonly budgetMs: number;
 }
@@ -23,7 +21,6 @@ export interface LogSearchLimits extends LogPatternLimits {
 const DEFAULT_LIMITS: LogSearchLimits = {
   ...LOG_PATTERN_LIMITS,
   sliceChars: 32 * 1024,
-  maxLineChars: 64 * 1024,
   budgetMs: 5000,
 };
 

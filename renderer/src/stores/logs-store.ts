@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-import { compileLogPattern, LogSearchError } from '../../../shared/log-pattern.js';
+import { compileLogPattern, LOG_PATTERN_LIMITS, LogSearchError } from '../../../shared/log-pattern.js';
 import type { LogLine } from '../../../shared/stack-events.js';
 import { type LineLevel, lineLevel } from '../lib/log-level.js';
 
@@ -77,9 +77,6 @@ export interface LineMatcher {
   test: (text: string) => boolean;
 }
 
-/** Only the start of a very long line is filtered (as the supervisor's search does). */
-const MAX_LINE_CHARS = 64 * 1024;
-
 /**
  * A filter pattern as a line test, or why it is not one. The pattern is RE2 syntax, matched in linear time
  * (re2js, as the supervisor's `GET /v1/logs?search=`): with JavaScript's backtracking RegExp a pattern such as
@@ -87,19 +84,21 @@ const MAX_LINE_CHARS = 64 * 1024;
  */
 export function compilePattern(pattern: string): { regex: LineMatcher | null; problem: string | null } {
   if (!pattern) return { regex: null, problem: null };
+  const { maxLineChars } = LOG_PATTERN_LIMITS;
   try {
     const compiled = compileLogPattern(pattern);
     return {
       regex: {
-        test: (text) => compiled.test(text.length > MAX_LINE_CHARS ? text.slice(0, MAX_LINE_CHARS) : text),
+        // Only the start of a very long line, as the supervisor's search does.
+        test: (text) => compiled.test(text.length > maxLineChars ? text.slice(0, maxLineChars) : text),
       },
       problem: null,
     };
   } catch (e) {
     if (e instanceof LogSearchError && e.code === 'search_too_expensive')
       return { regex: null, problem: e.message };
-    // The supervisor's sentence names the pattern; the filter box shows it already.
-    const why = e instanceof Error ? e.message.replace(/^"[\s\S]*" is not a valid search: /, '') : String(e);
+    // The reason alone: the filter box shows the pattern already.
+    const why = e instanceof LogSearchError ? (e.reason ?? e.message) : String(e);
     return { regex: null, problem: `Not a valid regular expression: ${why}` };
   }
 }
