@@ -598,9 +598,9 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
         if (unordered) add(`${step}/verify/documents`, 'documents to verify are not in collection key order');
       }
       if (ref.kind === 'transformSource') {
-        const tr = objOf(
-          objOf(objOf(objOf(d.spec).derivation).transform)[ref.thing.slice('transform '.length)],
-        );
+        const transform = ref.thing.slice('transform '.length);
+        const at = ref.pointer.replace(/\/source\/name$/, '');
+        const tr = objOf(objOf(objOf(objOf(d.spec).derivation).transform)[transform]);
         const key = listOf(objOf(tr.shuffle).key);
         const sourceSchema = objOf(tr.source).schema;
         const shape = sourceSchema !== undefined ? shapeOf(sourceSchema) : target.shape;
@@ -611,12 +611,9 @@ export function checkCatalog(draft: readonly DraftEntry[], ctx: CatalogContext):
         if (shape) {
           key.forEach((ptr, i) => {
             if (typeof ptr !== 'string') return;
-            for (const m of locationProblems(shape, schemaName, ptr, true))
-              add(`${ref.pointer.replace(/\/source\/name$/, '')}/shuffle/key/${i}`, m);
+            for (const m of locationProblems(shape, schemaName, ptr, true)) add(`${at}/shuffle/key/${i}`, m);
           });
         }
-        const transform = ref.thing.slice('transform '.length);
-        const at = ref.pointer.replace(/\/source\/name$/, '');
         const sourceKey = listOf(target.spec.key);
         if (
           objOf(tr.shuffle).key !== undefined &&
