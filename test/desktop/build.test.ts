@@ -12,6 +12,7 @@ import { rewriteImportMeta } from '../../main/process/source-locations.js';
 import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
 import { staleReason } from '../../scripts/build/freshness.js';
 import { buildNodeBundles, type NodeBuild, PRELOAD } from '../../scripts/build/node-bundles.js';
+import { trackedFiles } from '../support/tracked-files.js';
 
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -215,13 +216,9 @@ describe('the Node build', () => {
 
 /** Text of every tracked source, config and script file (what could name a package). */
 function trackedSourceText(): string {
-  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-  if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr}`);
-  return listed.stdout
-    .split('\0')
+  return trackedFiles()
     .filter((f) => /\.(ts|tsx|js|mjs|cjs|json|ya?ml|sh)$|(^|\/)run$/.test(f))
     .filter((f) => f !== 'package.json' && f !== 'package-lock.json' && !f.startsWith('out/'))
-    .filter((f) => existsSync(path.join(PROJECT_ROOT, f)))
     .map((f) => readFileSync(path.join(PROJECT_ROOT, f), 'utf8'))
     .join('\n');
 }
@@ -258,10 +255,10 @@ describe('declared packages', () => {
     const declared = [...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)];
     expect(declared.filter((name) => !used(name) && !neededByOthers.has(name))).toEqual([]);
     // The exception holds only while @rjsf/core still imports it.
-    const rjsfIndex = readFileSync(
+    const rjsfTestRegistry = readFileSync(
       path.join(PROJECT_ROOT, 'node_modules/@rjsf/core/lib/getTestRegistry.js'),
       'utf8',
     );
-    expect(rjsfIndex).toContain('@rjsf/validator-ajv8');
+    expect(rjsfTestRegistry).toContain('@rjsf/validator-ajv8');
   });
 });

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { isAlive, signalGroup, waitUntil } from '../../main/process/process-group.js';
 import { PROJECT_ROOT } from '../../main/stack/project-paths.js';
+import { trackedFiles } from '../support/tracked-files.js';
 
 const copy = mkdtempSync(path.join(os.tmpdir(), 'flow-desktop-checkout-'));
 
@@ -44,13 +45,9 @@ describe('a checkout: rebuild on change, never a compile on every call', { timeo
   let watcher: number | null = null;
 
   beforeAll(() => {
-    const listed = spawnSync('git', ['ls-files', '-z'], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-    expect(listed.status, listed.stderr).toBe(0);
-    for (const file of listed.stdout.split('\0').filter(Boolean)) {
-      const from = path.join(PROJECT_ROOT, file);
-      if (!existsSync(from)) continue; // Deleted in the working tree.
+    for (const file of trackedFiles()) {
       mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
-      copyFileSync(from, path.join(copy, file));
+      copyFileSync(path.join(PROJECT_ROOT, file), path.join(copy, file));
     }
     symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
   });
