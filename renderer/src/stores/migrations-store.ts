@@ -26,7 +26,6 @@ export function createMigrationsStore(
   clients: Clients = appClients,
 ): UseBoundStore<StoreApi<MigrationsStore>> {
   return create<MigrationsStore>((set, get) => {
-    const api = (): ReturnType<Clients['control']> => clients.control();
     const failed = (error: unknown): void =>
       set({ error: error instanceof Error ? error.message : String(error) });
     return {
@@ -38,7 +37,7 @@ export function createMigrationsStore(
       async load() {
         set({ loading: true });
         try {
-          set({ info: await api().call('GET /v1/migrations', {}), error: null });
+          set({ info: await clients.control().call('GET /v1/migrations', {}), error: null });
         } catch (error: unknown) {
           failed(error);
         } finally {
@@ -47,7 +46,7 @@ export function createMigrationsStore(
       },
       async openPending(file) {
         try {
-          set({ open: await api().call('GET /v1/migrations/pending', { file }), error: null });
+          set({ open: await clients.control().call('GET /v1/migrations/pending', { file }), error: null });
         } catch (error: unknown) {
           failed(error);
         }
@@ -59,7 +58,7 @@ export function createMigrationsStore(
         if (get().lintSince !== null) return;
         set({ lintSince: Date.now(), error: null });
         try {
-          const lint = await api().call('POST /v1/migrations/lint', {});
+          const lint = await clients.control().call('POST /v1/migrations/lint', {});
           const info = get().info;
           set({ info: info ? { ...info, lint } : info });
         } catch (error: unknown) {
